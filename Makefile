@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh machine:
+#   make site   install into .venv, validate the records and build the site into site/
+#   make test   install into .venv (and a headless Chromium if missing), run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint validate browser clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(BIN)/.installed
+	$(BIN)/evidence-map build --strict
+
+serve: $(BIN)/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+validate: $(BIN)/.installed
+	$(BIN)/evidence-map validate
+
+browser: $(BIN)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" sh scripts/ensure-browser
+
+test: $(BIN)/.installed browser
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf site $(VENV)
+	find docs -mindepth 1 ! -name .gitignore -delete

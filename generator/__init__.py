@@ -1,0 +1,1 @@
+"""Generator of the brain-MRI transfer-learning evidence map."""

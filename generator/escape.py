@@ -1,0 +1,33 @@
+"""Escaping of record values for every place they are rendered."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+# Characters Python-Markdown (and the extensions configured in mkdocs.yml) give meaning to and
+# accept a backslash escape for. HTML-escaping alone would leave **bold** and [links](x) active.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+
+
+def html_text(value: Any) -> str:
+    """Text for HTML element content and attribute values (quotes escaped too)."""
+    return html.escape(str(value), quote=True)
+
+
+def md_text(value: Any) -> str:
+    """Text for Markdown inline content: HTML-escaped, then Markdown punctuation backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html_text(value)).replace("\n", " ")
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe inside <script> (e.g. JSON-LD): no '</script>' or '<!--' can close or confuse it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def yaml_string(value: str) -> str:
+    """A YAML scalar for front matter: JSON strings are valid YAML and quote everything."""
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,177 @@
+"""The study record: its pydantic model (built from the taxonomy) and the validated Study."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, Mapping
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic_core import PydanticCustomError
+
+from .taxonomy import NOT_REPORTED, Facet, Taxonomy, slug_of
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+DOI = r"^10\.\d{4,9}/\S+$"
+HTTP_URL = r"^https?://[^\s/?#]+\S*$"
+MIN_YEAR = 1950
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Bibliographic(BaseModel):
+    """Fields every record has, whatever the taxonomy."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str = Field(pattern=SLUG, description="Slug: first author's surname + year + first significant title word; equals the file name.")
+    title: Text = Field(description="Exact title of the publication.")
+    authors: list[Text] = Field(min_length=1, description='Authors in order, each "Family, Given".')
+    authors_truncated: bool = Field(False, description="True when the source listed only some authors.")
+    year: int = Field(ge=MIN_YEAR, description="Publication year.")
+    venue: Text = Field(description="Journal or conference.")
+    doi: str | None = Field(None, pattern=DOI, description="Bare DOI, 10.xxxx/...")
+    url: str | None = Field(None, pattern=HTTP_URL, description="http(s) page of the study.")
+    summary: Text = Field(description="One or two sentences written for this map (never a copied abstract).")
+    key_result: Text | None = Field(None, description="Short headline figure.")
+    architectures: list[Text] = Field(default_factory=list, description="Network architectures used (normalised spelling).")
+    source_datasets: list[Text] = Field(default_factory=list, description="Datasets knowledge is transferred from.")
+    target_datasets: list[Text] = Field(default_factory=list, description="Datasets the model is applied to.")
+    code_url: str | None = Field(None, pattern=HTTP_URL, description="http(s) link to code.")
+    added: dt.date = Field(description="The day the record entered the map (YYYY-MM-DD).")
+    verified: Text | None = Field(None, description="How the record's existence was checked (curation provenance).")
+    distinct_from: list[str] = Field(
+        default_factory=list,
+        description="Ids of studies with a similar title that are nevertheless distinct (silences the likely-duplicate check).",
+    )
+
+
+def _vocabulary_check(facet: Facet) -> BeforeValidator:
+    """Compare with type, so YAML 1 does not pass for true; pydantic's Literal alone would accept it."""
+    allowed = [v.value for v in facet.values]
+
+    def check(value: Any) -> Any:
+        if not any(value == a and type(value) is type(a) for a in allowed):
+            raise PydanticCustomError("vocabulary", "not an allowed value", {"facet": facet.name})
+        return value
+
+    return BeforeValidator(check)
+
+
+def _facet_field(facet: Facet) -> tuple[Any, Any]:
+    value_type = Annotated[Literal[tuple(v.value for v in facet.values)], _vocabulary_check(facet)]  # type: ignore[misc]
+    doc = f"{facet.label}: {facet.description}"
+    if facet.multi:
+        if facet.required:
+            return list[value_type], Field(min_length=facet.min_items, description=doc)  # type: ignore[valid-type]
+        return list[value_type], Field(default_factory=list, description=doc)  # type: ignore[valid-type]
+    if facet.required:
+        return value_type, Field(description=doc)
+    return value_type, Field(default=facet.default, description=doc)
+
+
+@lru_cache(maxsize=8)
+def record_model(taxonomy: Taxonomy) -> type[BaseModel]:
+    """The record model: bibliographic fields plus one field per facet of the taxonomy."""
+    fields = {f.name: _facet_field(f) for f in taxonomy.facets}
+    return create_model("StudyRecord", __base__=Bibliographic, **fields)  # type: ignore[call-overload]
+
+
+def json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
+    """JSON Schema of one record file, generated from the model (never written by hand)."""
+    schema = record_model(taxonomy).model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Study record"
+    schema["description"] = "One study of the evidence map: data/studies/<id>.yaml"
+    return schema
+
+
+# Canonical key order of a record file: bibliographic fields, then facets, in the taxonomy's order,
+# interleaved where a reader expects them (what was done, then what it was done with).
+FIELD_ORDER = (
+    "id title authors authors_truncated year venue publication_type doi url summary key_result "
+    "task application mri_modality ml_method dimensionality architectures tl_approach source_domain "
+    "source_datasets target_datasets label_setting issues_addressed brain_mri_specific "
+    "compared_with_no_transfer code_url extracted_from added distinct_from verified"
+).split()
+
+
+def ordered(record: Mapping[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:
+    """Record keys in canonical order; unknown facets (from another taxonomy) after the known ones."""
+    names = FIELD_ORDER + [f.name for f in taxonomy.facets if f.name not in FIELD_ORDER]
+    return {k: record[k] for k in names if k in record}
+
+
+@dataclass(frozen=True)
+class Study:
+    """A validated study; facet values are slugs (tuples even for single facets)."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    authors_truncated: bool
+    year: int
+    venue: str
+    doi: str | None
+    url: str | None
+    summary: str
+    key_result: str | None
+    code_url: str | None
+    added: dt.date
+    verified: str | None
+    architectures: tuple[str, ...]
+    source_datasets: tuple[str, ...]
+    target_datasets: tuple[str, ...]
+    distinct_from: tuple[str, ...]
+    facets: Mapping[str, tuple[str, ...]]
+    path: str
+    """Record file path relative to the data folder's parent (e.g. data/studies/x.yaml)."""
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """Slugs of a facet, with an empty multi facet shown as 'not reported'."""
+        return self.facets.get(facet) or (NOT_REPORTED,)
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0].split(",")[0].strip()
+
+    @property
+    def short_authors(self) -> str:
+        return self.first_author + (" et al." if len(self.authors) > 1 or self.authors_truncated else "")
+
+    @property
+    def publication_type(self) -> str:
+        return self.facets.get("publication_type", ("",))[0]
+
+    def record(self, taxonomy: Taxonomy) -> dict[str, Any]:
+        """The record as JSON-ready data in canonical order (booleans kept as booleans)."""
+        out: dict[str, Any] = {
+            "id": self.id, "title": self.title, "authors": list(self.authors),
+            "authors_truncated": self.authors_truncated, "year": self.year, "venue": self.venue,
+            "doi": self.doi, "url": self.url, "summary": self.summary, "key_result": self.key_result,
+            "architectures": list(self.architectures), "source_datasets": list(self.source_datasets),
+            "target_datasets": list(self.target_datasets), "code_url": self.code_url,
+            "added": self.added.isoformat(), "verified": self.verified,
+        }
+        if self.distinct_from:
+            out["distinct_from"] = list(self.distinct_from)
+        for f in taxonomy.facets:
+            native = [f.by_slug[s].value for s in self.facets[f.name]]
+            out[f.name] = native if f.multi else native[0]
+        return ordered(out, taxonomy)
+
+
+def to_study(model: BaseModel, taxonomy: Taxonomy, path: str) -> Study:
+    d = model.model_dump()
+    facets = {
+        f.name: tuple(slug_of(v) for v in (d[f.name] if f.multi else [d[f.name]])) for f in taxonomy.facets
+    }
+    return Study(
+        id=d["id"], title=d["title"], authors=tuple(d["authors"]), authors_truncated=d["authors_truncated"],
+        year=d["year"], venue=d["venue"], doi=d["doi"], url=d["url"], summary=d["summary"],
+        key_result=d["key_result"], code_url=d["code_url"], added=d["added"], verified=d["verified"],
+        architectures=tuple(d["architectures"]), source_datasets=tuple(d["source_datasets"]),
+        target_datasets=tuple(d["target_datasets"]), distinct_from=tuple(d["distinct_from"]), facets=MappingProxyType(facets), path=path,
+    )

@@ -1,0 +1,281 @@
+"""Validation of study records: every problem in every file, each with file:line:col."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .records import MIN_YEAR, Study, record_model, to_study
+from .taxonomy import Taxonomy
+from .yamlsafe import Document, Mark, YamlProblem, decode, parse
+
+TITLE_SIMILARITY = 0.9
+"""Titles at least this similar are likely duplicates. Distinct studies in the corpus reach 0.79
+(a conference paper and its journal extension), so the bar sits well above them."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    def github(self) -> str:
+        """GitHub Actions workflow command, so the problem shows inline in a pull request's diff."""
+        def esc(s: str, prop: bool = False) -> str:
+            s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+        return f"::{self.severity} file={esc(self.path, True)},line={self.line},col={self.col}::{esc(self.message)}"
+
+
+def display_path(path: Path) -> str:
+    """Path relative to the working directory when inside it, so editors and CI can open it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def max_year(today: dt.date | None = None) -> int:
+    return (today or dt.date.today()).year + 1
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+def suggest(value: Any, allowed: Sequence[str]) -> str | None:
+    """The closest allowed value, if any is close enough to be a likely typo."""
+    if not isinstance(value, str):
+        value = str(value).lower()
+    low = value.lower()
+    prefixed = [a for a in allowed if a.startswith(low) or low.startswith(a)] if low else []
+    if len(prefixed) == 1:
+        return prefixed[0]
+    close = difflib.get_close_matches(low, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _yaml_repr(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return f"{type(value).__name__} {value!r}".replace("int ", "the number ").replace("float ", "the number ")
+
+
+def _allowed(taxonomy: Taxonomy, field: str) -> list[str]:
+    facet = taxonomy.by_name.get(field)
+    return facet.slugs if facet else []
+
+
+_PATTERN_HELP = {
+    "id": "use lowercase ascii letters, digits and hyphens, e.g. hon2017towards",
+    "doi": "expected a bare DOI such as 10.3390/jimaging7040066 (no https://doi.org/ prefix, no spaces)",
+    "url": "only http:// and https:// links are allowed",
+    "code_url": "only http:// and https:// links are allowed",
+}
+
+_TYPE_HELP = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number (e.g. 2019)",
+    "bool_type": "expected true or false",
+    "list_type": "expected a list (one '- item' per line, or [] for none)",
+    "date_type": "expected a date written YYYY-MM-DD (unquoted)",
+}
+
+
+def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], today: dt.date) -> str:
+    loc = err["loc"]
+    field = str(loc[0]) if loc else ""
+    where = field + "".join(f" item {i + 1}" for i in loc[1:] if isinstance(i, int))
+    kind, value = err["type"], err.get("input")
+    allowed = _allowed(taxonomy, field)
+    allowed_note = f" (allowed: {', '.join(allowed)})" if allowed else ""
+    if kind == "missing":
+        return f"{field}: required field is missing{allowed_note}"
+    if kind == "extra_forbidden":
+        hint = suggest(field, list(fields))
+        return f"{field}: unknown field" + (f"; did you mean '{hint}'?" if hint else "") + f" (allowed fields: {', '.join(fields)})"
+    if kind == "vocabulary" and value is None:
+        return f"{field}: is empty; expected one of: {', '.join(allowed)}"
+    if kind == "vocabulary":
+        shown = _yaml_repr(value)
+        hint = suggest(value, allowed)
+        return f"{field}: {shown} is not an allowed value" + (f"; did you mean '{hint}'?" if hint else "") + allowed_note
+    if value is None and kind in _TYPE_HELP:
+        return f"{where}: is empty; {_TYPE_HELP.get(kind, 'a value is required')}{allowed_note}"
+    if kind in _TYPE_HELP:
+        return f"{where}: {_TYPE_HELP[kind]}, got {_yaml_repr(value)}{allowed_note}"
+    if kind == "string_pattern_mismatch":
+        return f"{where}: {_yaml_repr(value)} is not valid; {_PATTERN_HELP.get(field, err['msg'])}"
+    if kind == "string_too_short":
+        return f"{where}: must not be empty"
+    if kind == "too_short":
+        n = err["ctx"]["min_length"]
+        return f"{where}: needs at least {n} value{'s' if n > 1 else ''}{allowed_note}"
+    if kind in ("greater_than_equal", "less_than_equal") and field == "year":
+        return f"year: {value} is not a plausible publication year; expected {MIN_YEAR} to {max_year(today)}"
+    return f"{where}: {err['msg']}"
+
+
+# --- one file -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FileResult:
+    study: Study | None
+    problems: list[Problem]
+    doc: Document | None
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Parse a YAML file strictly; problems instead of exceptions."""
+    try:
+        doc = parse(decode(path.read_bytes()))
+    except YamlProblem as p:
+        return None, [Problem(shown, p.mark.line, p.mark.col, p.message)]
+    except OSError as e:
+        return None, [Problem(shown, 1, 1, f"cannot read file: {e.strerror}")]
+    problems = [Problem(shown, p.mark.line, p.mark.col, p.message) for p in doc.duplicates]
+    return doc, problems
+
+
+def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date) -> FileResult:
+    """Validate one record file; record_path is how pages refer to it (e.g. data/studies/x.yaml)."""
+    shown = display_path(path)
+    doc, problems = read_yaml(path, shown)
+    if doc is None:
+        return FileResult(None, problems, None)
+    if doc.data is None:
+        return FileResult(None, [Problem(shown, 1, 1, "file is empty; expected a study record (field: value lines)")], doc)
+    if not isinstance(doc.data, dict):
+        return FileResult(None, [Problem(shown, 1, 1, f"expected a mapping of fields at the top level, got {_yaml_repr(doc.data)}")], doc)
+    model = record_model(taxonomy)
+    fields = list(model.model_fields)
+    validated: BaseModel | None = None
+    try:
+        validated = model.model_validate(doc.data)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            mark = doc.keys.get(loc) if err["type"] == "extra_forbidden" else None
+            mark = mark or (Mark(1, 1) if err["type"] == "missing" else doc.where(loc))
+            problems.append(Problem(shown, mark.line, mark.col, _message(err, taxonomy, fields, today)))
+    data = doc.data
+    stem = path.name.removesuffix(".yaml")
+    if isinstance(data.get("id"), str) and data["id"] != stem:
+        m = doc.where(("id",))
+        problems.append(Problem(shown, m.line, m.col, f"id: '{data['id']}' does not match the file name '{path.name}'; the id must equal the file name without .yaml"))
+    if isinstance(data.get("year"), int) and not isinstance(data["year"], bool) and data["year"] > max_year(today):
+        m = doc.where(("year",))
+        problems.append(Problem(shown, m.line, m.col, f"year: {data['year']} is not a plausible publication year; expected {MIN_YEAR} to {max_year(today)}"))
+    for key, value in data.items():
+        if isinstance(value, list):
+            counts = Counter(v for v in value if isinstance(v, (str, bool, int)))
+            for i, v in enumerate(value):
+                if isinstance(v, (str, bool, int)) and counts[v] > 1 and value.index(v) != i:
+                    m = doc.where((key, i))
+                    problems.append(Problem(shown, m.line, m.col, f"{key}: {_yaml_repr(v)} is listed more than once"))
+    if problems or validated is None:
+        return FileResult(None, problems, doc)
+    return FileResult(to_study(validated, taxonomy, record_path), [], doc)
+
+
+# --- across files ---------------------------------------------------------------------------------
+
+def normalise_title(title: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
+def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) -> list[tuple[str, str, float]]:
+    """Pairs of ids whose normalised titles are near-identical.
+
+    Comparing every pair is quadratic, so candidates are blocked on each title's two rarest words:
+    titles this similar share nearly all their words, rare ones included."""
+    norm = {k: normalise_title(t) for k, t in titles.items()}
+    words = {k: set(t.split()) for k, t in norm.items()}
+    df = Counter(w for ws in words.values() for w in ws)
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for k, ws in words.items():
+        for w in sorted(ws, key=lambda w: (df[w], w))[:2]:
+            blocks[w].append(k)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for members in blocks.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                sm = difflib.SequenceMatcher(None, norm[pair[0]], norm[pair[1]], autojunk=False)
+                if sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and (r := sm.ratio()) >= threshold:
+                    out.append((pair[0], pair[1], round(r, 2)))
+    return sorted(out)
+
+
+def cross_checks(results: dict[str, tuple[Study, Document, str]]) -> list[Problem]:
+    """Checks that need every record: unique ids, unique DOIs, likely duplicate titles.
+
+    results maps each study id to its Study, parsed document and shown path; the later file of a
+    clashing pair (by path) gets the problem, naming the earlier one."""
+    problems: list[Problem] = []
+    by_doi: dict[str, str] = {}
+    for sid in sorted(results, key=lambda s: results[s][2]):
+        study, doc, shown = results[sid]
+        if study.doi:
+            key = study.doi.lower()
+            if key in by_doi:
+                other = by_doi[key]
+                m = doc.where(("doi",))
+                problems.append(Problem(shown, m.line, m.col, f"doi: '{study.doi}' is also the DOI of '{other}' ({results[other][2]}); each study needs exactly one record"))
+            else:
+                by_doi[key] = sid
+    for a, b, ratio in similar_titles({s: r[0].title for s, r in results.items()}):
+        first, second = sorted((a, b), key=lambda s: results[s][2])
+        study, doc, shown = results[second]
+        if first in study.distinct_from or second in results[first][0].distinct_from:
+            continue
+        m = doc.where(("title",))
+        problems.append(Problem(
+            shown, m.line, m.col,
+            f"title: nearly identical to the title of '{first}' ({results[first][2]}, similarity {ratio:.2f}); "
+            f"likely a duplicate record. If the studies are distinct, add 'distinct_from: [{first}]'",
+        ))
+    return problems
+
+
+def validate_studies(files: Sequence[Path], taxonomy: Taxonomy, root: Path, today: dt.date | None = None) -> tuple[list[Study], list[Problem]]:
+    """Validate every record file; returns the valid studies (sorted by id) and all problems sorted."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    ok: dict[str, tuple[Study, Document, str]] = {}
+    for path in files:
+        record_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        res = check_file(path, taxonomy, record_path, today)
+        problems += res.problems
+        if res.study and res.doc:
+            if res.study.id in ok:  # only possible with two extensions or folders; ids must be unique
+                m = res.doc.where(("id",))
+                problems.append(Problem(display_path(path), m.line, m.col, f"id: '{res.study.id}' is used by another record ({ok[res.study.id][2]})"))
+            else:
+                ok[res.study.id] = (res.study, res.doc, display_path(path))
+    problems += cross_checks(ok)
+    return sorted((s for s, _, _ in ok.values()), key=lambda s: s.id), sorted(problems)
