@@ -1,10 +1,15 @@
-"""Placeholder until its issue lands."""
+"""The generator's own CSS and JavaScript (generator/assets/), copied to docs/assets/map/."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .build import Files, SiteContext
 from .dataset import Dataset
 
+ASSETS = Path(__file__).parent / "assets"
+PREFIX = "assets/map/"
+
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    return {}
+    return {PREFIX + p.relative_to(ASSETS).as_posix(): p.read_bytes() for p in sorted(ASSETS.rglob("*")) if p.is_file()}

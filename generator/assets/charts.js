@@ -1,0 +1,1 @@
+// charts.js: page logic (filled in by its issue).

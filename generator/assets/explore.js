@@ -1,0 +1,1 @@
+// explore.js: page logic (filled in by its issue).
