@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic_core import PydanticCustomError
@@ -90,12 +91,7 @@ def json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
 
 # Canonical key order of a record file: bibliographic fields, then facets, in the taxonomy's order,
 # interleaved where a reader expects them (what was done, then what it was done with).
-FIELD_ORDER = (
-    "id title authors authors_truncated year venue publication_type doi url summary key_result "
-    "task application mri_modality ml_method dimensionality architectures tl_approach source_domain "
-    "source_datasets target_datasets label_setting issues_addressed brain_mri_specific "
-    "compared_with_no_transfer code_url extracted_from added distinct_from verified"
-).split()
+FIELD_ORDER = ["id", "title", "authors", "authors_truncated", "year", "venue", "publication_type", "doi", "url", "summary", "key_result", "task", "application", "mri_modality", "ml_method", "dimensionality", "architectures", "tl_approach", "source_domain", "source_datasets", "target_datasets", "label_setting", "issues_addressed", "brain_mri_specific", "compared_with_no_transfer", "code_url", "extracted_from", "added", "distinct_from", "verified"]
 
 
 def ordered(record: Mapping[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:

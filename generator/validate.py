@@ -204,23 +204,24 @@ def normalise_title(title: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
 
 
-def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) -> list[tuple[str, str, float]]:
-    """Pairs of ids whose normalised titles are near-identical.
+WINDOW = 8
 
-    Comparing every pair is quadratic, so candidates are blocked on each title's two rarest words:
-    titles this similar share nearly all their words, rare ones included."""
+
+def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) -> list[tuple[str, str, float]]:
+    """Pairs of ids whose normalised titles are near-identical (difflib ratio >= threshold).
+
+    Comparing every pair is quadratic (50 million pairs at 10,000 studies), so each title is compared
+    with its WINDOW neighbours in three orders: by title, by reversed title and by sorted words.
+    Near-identical titles agree at the start, at the end or in their words, and so sit next to each
+    other in at least one order unless many other titles share that same prefix, suffix and words."""
     norm = {k: normalise_title(t) for k, t in titles.items()}
-    words = {k: set(t.split()) for k, t in norm.items()}
-    df = Counter(w for ws in words.values() for w in ws)
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for k, ws in words.items():
-        for w in sorted(ws, key=lambda w: (df[w], w))[:2]:
-            blocks[w].append(k)
+    keys = (lambda k: norm[k], lambda k: norm[k][::-1], lambda k: " ".join(sorted(norm[k].split())))
     seen: set[tuple[str, str]] = set()
     out = []
-    for members in blocks.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
+    for key in keys:
+        order = sorted(norm, key=lambda k: (key(k), k))
+        for i, a in enumerate(order):
+            for b in order[i + 1 : i + 1 + WINDOW]:
                 pair = (a, b) if a < b else (b, a)
                 if pair in seen:
                     continue
@@ -267,15 +268,20 @@ def validate_studies(files: Sequence[Path], taxonomy: Taxonomy, root: Path, toda
     today = today or dt.date.today()
     problems: list[Problem] = []
     ok: dict[str, tuple[Study, Document, str]] = {}
-    for path in files:
+    declared: dict[str, list[tuple[Path, Mark]]] = defaultdict(list)  # id -> files declaring it, valid or not
+    for path in sorted(files):
         record_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         res = check_file(path, taxonomy, record_path, today)
         problems += res.problems
+        if res.doc and isinstance(res.doc.data, dict) and isinstance(sid := res.doc.data.get("id"), str):
+            declared[sid].append((path, res.doc.where(("id",))))
         if res.study and res.doc:
-            if res.study.id in ok:  # only possible with two extensions or folders; ids must be unique
-                m = res.doc.where(("id",))
-                problems.append(Problem(display_path(path), m.line, m.col, f"id: '{res.study.id}' is used by another record ({ok[res.study.id][2]})"))
-            else:
-                ok[res.study.id] = (res.study, res.doc, display_path(path))
+            ok[res.study.id] = (res.study, res.doc, display_path(path))
+    for sid, where in declared.items():
+        if len(where) > 1:
+            names = ", ".join(display_path(p) for p, _ in where)
+            for path, m in where:
+                problems.append(Problem(display_path(path), m.line, m.col, f"id: '{sid}' is used by {len(where)} files ({names}); ids must be unique"))
+                ok.pop(sid, None)
     problems += cross_checks(ok)
     return sorted((s for s, _, _ in ok.values()), key=lambda s: s.id), sorted(problems)

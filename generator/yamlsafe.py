@@ -69,33 +69,41 @@ def _walk(node: yaml.Node, path: Path_, doc: Document) -> None:
                 )
                 continue
             seen[key] = km
-            doc.keys[path + (key,)] = km
-            _walk(value_node, path + (key,), doc)
+            doc.keys[(*path, key)] = km
+            _walk(value_node, (*path, key), doc)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), doc)
+            _walk(item, (*path, i), doc)
+
+
+def _mark_at(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def parse(text: str) -> Document:
     """Parse one YAML document; raise YamlProblem on syntax errors, anchors or aliases."""
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)  # the reader rejects control characters already here
         node = loader.get_single_node()
-        if node is None:
-            return Document(data=None)
         doc = Document(data=None)
-        _walk(node, (), doc)
-        doc.data = loader.construct_document(node)
+        if node is not None:
+            _walk(node, (), doc)
+            doc.data = loader.construct_document(node)
         return doc
+    except yaml.reader.ReaderError as e:
+        raise YamlProblem(_mark_at(text, e.position), f"character U+{e.character:04X} is not allowed in YAML; remove it") from None
     except yaml.MarkedYAMLError as e:
         m = e.problem_mark or e.context_mark
         where = _mark(m) if m else Mark(1, 1)
         what = " ".join(x for x in (e.context, e.problem) if x)
         raise YamlProblem(where, f"YAML syntax error: {what}") from None
-    except yaml.YAMLError as e:  # e.g. unacceptable characters, with no mark
+    except yaml.YAMLError as e:
         raise YamlProblem(Mark(1, 1), f"YAML error: {e}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def decode(raw: bytes) -> str:

@@ -1,0 +1,33 @@
+"""The build step writes only what changed and removes only its own stale files."""
+
+from __future__ import annotations
+
+from generator.build import MANIFEST, SiteContext, write_tree
+
+
+def test_write_tree_rewrites_only_changed_files(tmp_path):
+    out = tmp_path / "docs"
+    first = write_tree({"a.md": "A", "s/b.md": "B"}, out)
+    assert first.written == ["a.md", "s/b.md"]
+    mtime = (out / "a.md").stat().st_mtime_ns
+    second = write_tree({"a.md": "A", "s/b.md": "B2"}, out)
+    assert (second.written, second.unchanged) == (["s/b.md"], 1)
+    assert (out / "a.md").stat().st_mtime_ns == mtime
+    assert (out / "s/b.md").read_text() == "B2"
+
+
+def test_write_tree_removes_its_stale_files_but_not_others(tmp_path):
+    out = tmp_path / "docs"
+    write_tree({"a.md": "A", "s/b.md": "B"}, out)
+    (out / "mine.md").write_text("hand-written")
+    changes = write_tree({"a.md": "A"}, out)
+    assert changes.removed == ["s/b.md"]
+    assert not (out / "s").exists()
+    assert (out / "mine.md").read_text() == "hand-written"
+    assert (out / MANIFEST).read_text() == "a.md\n"
+
+
+def test_edit_url():
+    ctx = SiteContext(repo_url="https://github.com/o/r/", edit_uri="edit/main/")
+    assert ctx.edit_url("data/studies/x.yaml") == "https://github.com/o/r/edit/main/data/studies/x.yaml"
+    assert SiteContext().edit_url("x") is None
