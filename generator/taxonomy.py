@@ -42,7 +42,7 @@ class Facet(BaseModel):
     values: tuple[Value, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _check(self) -> "Facet":
+    def _check(self) -> Facet:
         slugs = [v.slug for v in self.values]
         if len(set(slugs)) != len(slugs):
             raise ValueError(f"facet {self.name}: values must be unique")
@@ -73,7 +73,7 @@ class Taxonomy(BaseModel):
     facets: tuple[Facet, ...]
 
     @model_validator(mode="after")
-    def _unique(self) -> "Taxonomy":
+    def _unique(self) -> Taxonomy:
         names = [f.name for f in self.facets]
         if len(set(names)) != len(names):
             raise ValueError("facet names must be unique")
