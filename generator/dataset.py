@@ -82,9 +82,9 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
         name = getattr(review.gap_map, axis)
         if name not in taxonomy.by_name:
             problems.append(Problem(display_path(data_dir / "review.yaml"), 1, 1, f"gap_map.{axis}: '{name}' is not a facet of taxonomy.yaml"))
-    files, stray = study_files(studies_dir)
+    files, stray = study_files(studies_dir.resolve())
     root = data_dir.resolve().parent
-    studies, study_problems = validate_studies([f.resolve() for f in files], taxonomy, root, today)
+    studies, study_problems = validate_studies(files, taxonomy, root, today)
     problems = sorted(problems + stray + study_problems)
     if problems:
         raise InvalidData(problems)

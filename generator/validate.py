@@ -6,12 +6,13 @@ import datetime as dt
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from rapidfuzz import fuzz
 
 from .records import MIN_YEAR, Study, record_model, to_study
 from .taxonomy import Taxonomy
@@ -41,12 +42,11 @@ class Problem:
         return f"::{self.severity} file={esc(self.path, True)},line={self.line},col={self.col}::{esc(self.message)}"
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: Path | None = None) -> str:
     """Path relative to the working directory when inside it, so editors and CI can open it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    cwd = cwd or Path.cwd().resolve()
+    path = path if path.is_absolute() else cwd / path
+    return str(path.relative_to(cwd)) if path.is_relative_to(cwd) else str(path)
 
 
 def max_year(today: dt.date | None = None) -> int:
@@ -138,11 +138,17 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
 
 # --- one file -------------------------------------------------------------------------------------
 
+CROSS_FIELDS = ("id", "doi", "title")
+
+
 @dataclass(frozen=True)
 class FileResult:
     study: Study | None
     problems: list[Problem]
-    doc: Document | None
+    declared_id: str | None = None
+    marks: Mapping[str, Mark] = field(default_factory=dict)
+    """Where CROSS_FIELDS start, for checks across files. The YAML node tree is not kept: holding
+    10,000 of them made the garbage collector's passes, and validation, several times slower."""
 
 
 def read_yaml(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
@@ -157,17 +163,18 @@ def read_yaml(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
-def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date) -> FileResult:
+def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date, model: type[BaseModel] | None = None,
+               shown: str | None = None) -> FileResult:
     """Validate one record file; record_path is how pages refer to it (e.g. data/studies/x.yaml)."""
-    shown = display_path(path)
+    shown = shown or display_path(path)
     doc, problems = read_yaml(path, shown)
     if doc is None:
-        return FileResult(None, problems, None)
+        return FileResult(None, problems)
     if doc.data is None:
-        return FileResult(None, [Problem(shown, 1, 1, "file is empty; expected a study record (field: value lines)")], doc)
+        return FileResult(None, [Problem(shown, 1, 1, "file is empty; expected a study record (field: value lines)")])
     if not isinstance(doc.data, dict):
-        return FileResult(None, [Problem(shown, 1, 1, f"expected a mapping of fields at the top level, got {_yaml_repr(doc.data)}")], doc)
-    model = record_model(taxonomy)
+        return FileResult(None, [Problem(shown, 1, 1, f"expected a mapping of fields at the top level, got {_yaml_repr(doc.data)}")])
+    model = model or record_model(taxonomy)
     fields = list(model.model_fields)
     validated: BaseModel | None = None
     try:
@@ -175,7 +182,7 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date)
     except ValidationError as e:
         for err in e.errors():
             loc = tuple(err["loc"])
-            mark = doc.keys.get(loc) if err["type"] == "extra_forbidden" else None
+            mark = doc.key_mark(loc) if err["type"] == "extra_forbidden" else None
             mark = mark or (Mark(1, 1) if err["type"] == "missing" else doc.where(loc))
             problems.append(Problem(shown, mark.line, mark.col, _message(err, taxonomy, fields, today)))
     data = doc.data
@@ -193,9 +200,11 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date)
                 if isinstance(v, (str, bool, int)) and counts[v] > 1 and value.index(v) != i:
                     m = doc.where((key, i))
                     problems.append(Problem(shown, m.line, m.col, f"{key}: {_yaml_repr(v)} is listed more than once"))
+    declared = data["id"] if isinstance(data.get("id"), str) else None
+    marks = {k: doc.where((k,)) for k in CROSS_FIELDS}
     if problems or validated is None:
-        return FileResult(None, problems, doc)
-    return FileResult(to_study(validated, taxonomy, record_path), [], doc)
+        return FileResult(None, problems, declared, marks)
+    return FileResult(to_study(validated, taxonomy, record_path), [], declared, marks)
 
 
 # --- across files ---------------------------------------------------------------------------------
@@ -208,7 +217,8 @@ WINDOW = 8
 
 
 def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) -> list[tuple[str, str, float]]:
-    """Pairs of ids whose normalised titles are near-identical (difflib ratio >= threshold).
+    """Pairs of ids whose normalised titles are near-identical (indel similarity >= threshold, as
+    difflib's ratio but computed exactly and in C by rapidfuzz).
 
     Comparing every pair is quadratic (50 million pairs at 10,000 studies), so each title is compared
     with its WINDOW neighbours in three orders: by title, by reversed title and by sorted words.
@@ -226,35 +236,35 @@ def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) 
                 if pair in seen:
                     continue
                 seen.add(pair)
-                sm = difflib.SequenceMatcher(None, norm[pair[0]], norm[pair[1]], autojunk=False)
-                if sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and (r := sm.ratio()) >= threshold:
-                    out.append((pair[0], pair[1], round(r, 2)))
+                score = fuzz.ratio(norm[pair[0]], norm[pair[1]], score_cutoff=threshold * 100)
+                if score:
+                    out.append((pair[0], pair[1], round(score / 100, 2)))
     return sorted(out)
 
 
-def cross_checks(results: dict[str, tuple[Study, Document, str]]) -> list[Problem]:
+def cross_checks(results: dict[str, tuple[Study, Mapping[str, Mark], str]]) -> list[Problem]:
     """Checks that need every record: unique ids, unique DOIs, likely duplicate titles.
 
-    results maps each study id to its Study, parsed document and shown path; the later file of a
+    results maps each study id to its Study, positions of CROSS_FIELDS and shown path; the later file of a
     clashing pair (by path) gets the problem, naming the earlier one."""
     problems: list[Problem] = []
     by_doi: dict[str, str] = {}
     for sid in sorted(results, key=lambda s: results[s][2]):
-        study, doc, shown = results[sid]
+        study, marks, shown = results[sid]
         if study.doi:
             key = study.doi.lower()
             if key in by_doi:
                 other = by_doi[key]
-                m = doc.where(("doi",))
+                m = marks["doi"]
                 problems.append(Problem(shown, m.line, m.col, f"doi: '{study.doi}' is also the DOI of '{other}' ({results[other][2]}); each study needs exactly one record"))
             else:
                 by_doi[key] = sid
     for a, b, ratio in similar_titles({s: r[0].title for s, r in results.items()}):
         first, second = sorted((a, b), key=lambda s: results[s][2])
-        study, doc, shown = results[second]
+        study, marks, shown = results[second]
         if first in study.distinct_from or second in results[first][0].distinct_from:
             continue
-        m = doc.where(("title",))
+        m = marks["title"]
         problems.append(Problem(
             shown, m.line, m.col,
             f"title: nearly identical to the title of '{first}' ({results[first][2]}, similarity {ratio:.2f}); "
@@ -267,21 +277,23 @@ def validate_studies(files: Sequence[Path], taxonomy: Taxonomy, root: Path, toda
     """Validate every record file; returns the valid studies (sorted by id) and all problems sorted."""
     today = today or dt.date.today()
     problems: list[Problem] = []
-    ok: dict[str, tuple[Study, Document, str]] = {}
+    ok: dict[str, tuple[Study, Mapping[str, Mark], str]] = {}
+    model = record_model(taxonomy)
     declared: dict[str, list[tuple[Path, Mark]]] = defaultdict(list)  # id -> files declaring it, valid or not
+    cwd = Path.cwd().resolve()
     for path in sorted(files):
         record_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        res = check_file(path, taxonomy, record_path, today)
+        res = check_file(path, taxonomy, record_path, today, model, display_path(path, cwd))
         problems += res.problems
-        if res.doc and isinstance(res.doc.data, dict) and isinstance(sid := res.doc.data.get("id"), str):
-            declared[sid].append((path, res.doc.where(("id",))))
-        if res.study and res.doc:
-            ok[res.study.id] = (res.study, res.doc, display_path(path))
+        if res.declared_id is not None:
+            declared[res.declared_id].append((path, res.marks["id"]))
+        if res.study:
+            ok[res.study.id] = (res.study, res.marks, display_path(path, cwd))
     for sid, where in declared.items():
         if len(where) > 1:
-            names = ", ".join(display_path(p) for p, _ in where)
+            names = ", ".join(display_path(p, cwd) for p, _ in where)
             for path, m in where:
-                problems.append(Problem(display_path(path), m.line, m.col, f"id: '{sid}' is used by {len(where)} files ({names}); ids must be unique"))
+                problems.append(Problem(display_path(path, cwd), m.line, m.col, f"id: '{sid}' is used by {len(where)} files ({names}); ids must be unique"))
                 ok.pop(sid, None)
     problems += cross_checks(ok)
     return sorted((s for s, _, _ in ok.values()), key=lambda s: s.id), sorted(problems)

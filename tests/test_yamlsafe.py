@@ -8,10 +8,11 @@ from generator.yamlsafe import Mark, YamlProblem, decode, parse
 def test_positions_of_values_and_keys():
     doc = parse("a: 1\nb:\n  - x\n  - {c: 2}\n")
     assert doc.data == {"a": 1, "b": ["x", {"c": 2}]}
-    assert doc.values[("a",)] == Mark(1, 4)
-    assert doc.keys[("b",)] == Mark(2, 1)
-    assert doc.values[("b", 1, "c")] == Mark(4, 9)
-    assert doc.where(("b", 7)) == doc.values[("b",)]  # falls back to the nearest existing parent
+    assert doc.where(("a",)) == Mark(1, 4)
+    assert doc.key_mark(("b",)) == Mark(2, 1)
+    assert doc.where(("b", 1, "c")) == Mark(4, 9)
+    assert doc.where(("b", 7)) == doc.where(("b",)) == Mark(3, 3)  # falls back to the nearest existing parent
+    assert doc.key_mark(("zz",)) is None
 
 
 def test_duplicate_keys_at_any_depth_are_all_reported():
