@@ -119,6 +119,8 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
     if kind == "vocabulary":
         shown = _yaml_repr(value)
         hint = suggest(value, allowed)
+        if isinstance(value, str) and hint in ("true", "false"):  # a quoted boolean is text, not a boolean
+            return f"{field}: {shown} is text; write {hint} without quotes" + allowed_note
         return f"{field}: {shown} is not an allowed value" + (f"; did you mean '{hint}'?" if hint else "") + allowed_note
     if value is None and kind in _TYPE_HELP:
         return f"{where}: is empty; {_TYPE_HELP.get(kind, 'a value is required')}{allowed_note}"

@@ -167,8 +167,12 @@ def test_controlled_value_without_close_match_lists_what_is_allowed(tmp_path, mo
 
 def test_number_is_not_a_boolean_value(tmp_path, monkeypatch, capsys):
     err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(compared_with_no_transfer=1)))
-    assert err.endswith("compared_with_no_transfer: int 1 is not an allowed value (allowed: true, false, unknown)") or \
-        err.endswith("compared_with_no_transfer: the number 1 is not an allowed value (allowed: true, false, unknown)")
+    assert err.endswith("compared_with_no_transfer: the number 1 is not an allowed value (allowed: true, false, unknown)")
+
+
+def test_quoted_boolean_is_explained(tmp_path, monkeypatch, capsys):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(compared_with_no_transfer="true")))
+    assert err.endswith("compared_with_no_transfer: 'true' is text; write true without quotes (allowed: true, false, unknown)")
 
 
 def test_repeated_value_in_a_list(tmp_path, monkeypatch, capsys):
