@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
@@ -169,5 +168,5 @@ def to_study(model: BaseModel, taxonomy: Taxonomy, path: str) -> Study:
         year=d["year"], venue=d["venue"], doi=d["doi"], url=d["url"], summary=d["summary"],
         key_result=d["key_result"], code_url=d["code_url"], added=d["added"], verified=d["verified"],
         architectures=tuple(d["architectures"]), source_datasets=tuple(d["source_datasets"]),
-        target_datasets=tuple(d["target_datasets"]), distinct_from=tuple(d["distinct_from"]), facets=MappingProxyType(facets), path=path,
+        target_datasets=tuple(d["target_datasets"]), distinct_from=tuple(d["distinct_from"]), facets=facets, path=path,
     )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import multiprocessing
+import os
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,22 +279,43 @@ def cross_checks(results: dict[str, tuple[Study, Mapping[str, Mark], str]]) -> l
     return problems
 
 
+PARALLEL_FROM = 1000
+"""Below this many files a process pool costs more than it saves."""
+
+
+def _check_chunk(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:
+    model = record_model(taxonomy)
+    return [check_file(path, taxonomy, record_path, today, model, shown) for path, record_path, shown in jobs]
+
+
+def _check_all(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:
+    """Check files, on every core for large maps: parsing YAML is most of validation's time."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return _check_chunk(jobs, taxonomy, today)
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    # fork is fastest, but forking a threaded process (mkdocs serve) can deadlock on a held lock
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        return [res for part in pool.map(_check_chunk, chunks, [taxonomy] * len(chunks), [today] * len(chunks)) for res in part]
+
+
 def validate_studies(files: Sequence[Path], taxonomy: Taxonomy, root: Path, today: dt.date | None = None) -> tuple[list[Study], list[Problem]]:
     """Validate every record file; returns the valid studies (sorted by id) and all problems sorted."""
     today = today or dt.date.today()
     problems: list[Problem] = []
     ok: dict[str, tuple[Study, Mapping[str, Mark], str]] = {}
-    model = record_model(taxonomy)
     declared: dict[str, list[tuple[Path, Mark]]] = defaultdict(list)  # id -> files declaring it, valid or not
     cwd = Path.cwd().resolve()
-    for path in sorted(files):
-        record_path = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        res = check_file(path, taxonomy, record_path, today, model, display_path(path, cwd))
+    jobs = [(path, path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix(), display_path(path, cwd))
+            for path in sorted(files)]
+    for (path, _, shown), res in zip(jobs, _check_all(jobs, taxonomy, today), strict=True):
         problems += res.problems
         if res.declared_id is not None:
             declared[res.declared_id].append((path, res.marks["id"]))
         if res.study:
-            ok[res.study.id] = (res.study, res.marks, display_path(path, cwd))
+            ok[res.study.id] = (res.study, res.marks, shown)
     for sid, where in declared.items():
         if len(where) > 1:
             names = ", ".join(display_path(p, cwd) for p, _ in where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,21 @@ def test_annotation_escapes_newlines_and_percent():
 
     p = Problem("data/studies/a,b.yaml", 3, 4, "x: 100% wrong\nsecond line")
     assert p.github() == "::error file=data/studies/a%2Cb.yaml,line=3,col=4::x: 100%25 wrong%0Asecond line"
+
+
+def test_large_maps_are_checked_in_parallel_with_the_same_result(tmp_path, monkeypatch):
+    """The process pool (used from PARALLEL_FROM files) reports exactly what the serial path does."""
+    import generator.validate as v
+    from generator.dataset import InvalidData, load
+
+    recs = [record(id=f"s{i:03d}", doi=None, title=hashlib.sha256(str(i).encode()).hexdigest(), application=["alzheimer"] if i % 7 == 0 else ["stroke"])
+            for i in range(60)]
+    data = make_data(tmp_path, recs)
+    results = []
+    for threshold in (10_000, 5):
+        monkeypatch.setattr(v, "PARALLEL_FROM", threshold)
+        with pytest.raises(InvalidData) as e:
+            load(data)
+        results.append([p.format() for p in e.value.problems])
+    assert results[0] == results[1]
+    assert len(results[0]) == 9
