@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint validate browser clean
+.PHONY: site serve test lint validate browser clean schema
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ browser: $(BIN)/.installed
 
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
+
+# The committed JSON Schema that editors read (see CONTRIBUTING.md); CI fails when it is stale.
+schema: $(BIN)/.installed
+	$(BIN)/evidence-map schema > schema/study.schema.json.tmp && mv schema/study.schema.json.tmp schema/study.schema.json
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -41,11 +41,11 @@ Producer = Callable[[Dataset, SiteContext], Files]
 
 def producers() -> list[Producer]:
     """Every part of the site, in order; later parts may not overwrite earlier ones."""
-    from . import assets, charts, explore, exports, facet_pages, gapmap, pages, study_pages, whatsnew
+    from . import assets, charts, contribute, explore, exports, facet_pages, gapmap, pages, study_pages, whatsnew
 
     return [
         pages.produce, study_pages.produce, facet_pages.produce, exports.produce, explore.produce,
-        charts.produce, gapmap.produce, whatsnew.produce, assets.produce,
+        charts.produce, gapmap.produce, whatsnew.produce, contribute.produce, assets.produce,
     ]
 
 

@@ -7,9 +7,19 @@ import json
 import re
 from typing import Any
 
-# Characters Python-Markdown (and the extensions configured in mkdocs.yml) give meaning to and
-# accept a backslash escape for. HTML-escaping alone would leave **bold** and [links](x) active.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+# Characters Python-Markdown (and the extensions configured in mkdocs.yml) give meaning to.
+# HTML-escaping alone would leave **bold** and [links](x) active. Python-Markdown accepts a
+# backslash escape only for _MD_BACKSLASH (its ESCAPED_CHARS plus the tables extension's "|"); any
+# other backslash stays visible ("\~"), so the rest become numeric character references, which no
+# Markdown extension parses. One pass, so an escape's own "&" or "#" is never escaped again.
+_MD_BACKSLASH = frozenset("\\`*_{}[]()#+-.!|")
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~^=:<>&]")
+_HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _md_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    return "\\" + ch if ch in _MD_BACKSLASH else _HTML_ENTITIES.get(ch) or f"&#{ord(ch)};"
 
 
 def html_text(value: Any) -> str:
@@ -18,8 +28,8 @@ def html_text(value: Any) -> str:
 
 
 def md_text(value: Any) -> str:
-    """Text for Markdown inline content: HTML-escaped, then Markdown punctuation backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html_text(value)).replace("\n", " ")
+    """Text for Markdown inline content (not attributes): <, >, & and Markdown punctuation escaped."""
+    return _MD_SPECIAL.sub(_md_escape, str(value)).replace("\n", " ")
 
 
 def json_for_script(data: Any) -> str:

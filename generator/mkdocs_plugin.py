@@ -65,6 +65,13 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
                 f.edit_uri = None
         return files
 
+    def on_pre_page(self, page: Any, config: MkDocsConfig, files: MkFiles) -> Any:
+        # The sitemap's <lastmod> and sitemap.xml.gz's gzip timestamp come from page.update_date,
+        # which MkDocs sets to the build day: use the newest record's date so builds are byte-identical.
+        if self.dataset is not None and self.dataset.last_added is not None:
+            page.update_date = self.dataset.last_added.isoformat()
+        return page
+
     def on_page_context(self, context: dict[str, Any], page: Any, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         edit_path = page.meta.get("edit_path")
         if edit_path and config.repo_url and config.edit_uri:

@@ -9,7 +9,15 @@ import textwrap
 from .records import FIELD_ORDER, record_model
 from .taxonomy import Taxonomy, slug_of
 
-HEADER = """\
+EDITOR_SCHEMA = "schema/study.schema.json"
+"""The record's JSON Schema, committed so editors can read it offline and before the site is published;
+tests and CI fail when it differs from `evidence-map schema` (regenerate it with `make schema`)."""
+
+# The first line makes editors with the YAML language server (VS Code's YAML extension and others)
+# complete field names and vocabulary values and flag mistakes while typing; the path is relative to
+# data/studies/<id>.yaml.
+HEADER = f"""\
+# yaml-language-server: $schema=../../{EDITOR_SCHEMA}
 # Study record for the evidence map: one file per study, file name = id.
 # Fill in every field that is empty (null or []), then check it with:  evidence-map validate
 # Leave a facet empty ([]) or 'unspecified'/'unknown' when the source does not say: never guess.

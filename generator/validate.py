@@ -199,6 +199,20 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date,
     if isinstance(data.get("year"), int) and not isinstance(data["year"], bool) and data["year"] > max_year(today):
         m = doc.where(("year",))
         problems.append(Problem(shown, m.line, m.col, f"year: {data['year']} is not a plausible publication year; expected {MIN_YEAR} to {max_year(today)}"))
+    added = data.get("added")
+    if isinstance(added, dt.date) and not isinstance(added, dt.datetime) and added > today:
+        m = doc.where(("added",))
+        problems.append(Problem(shown, m.line, m.col, f"added: {added.isoformat()} is in the future; use the day the record entered the map (today is {today.isoformat()})"))
+    authors = data.get("authors")
+    if isinstance(authors, list) and len(authors) > 1:
+        # [Doe, Jane, Roe, Richard] in YAML is four names: flag lists where most lack "Family, Given"
+        # (a few single names, e.g. Indonesian mononyms, are real and stay allowed).
+        bare = [i for i, a in enumerate(authors) if isinstance(a, str) and "," not in a]
+        if len(bare) * 2 > len(authors):
+            m = doc.where(("authors", bare[0]))
+            problems.append(Problem(shown, m.line, m.col, (
+                f"authors: most names are not written 'Family, Given' (e.g. {authors[bare[0]]!r}); write one '- Family, Given' "
+                "per line, or quote each name in a [bracketed] list: a comma outside quotes starts a new name")))
     for key, value in data.items():
         if isinstance(value, list):
             counts = Counter(v for v in value if isinstance(v, (str, bool, int)))

@@ -83,6 +83,7 @@ def make_project(base: Path, records: list[dict[str, Any]] | None = None, real_d
     """A project folder with the repository's mkdocs.yml and a data folder; returns the folder."""
     base.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", base / "mkdocs.yml")
+    (base / "docs").mkdir(exist_ok=True)  # mkdocs checks docs_dir exists before the plugin runs
     if real_data:
         shutil.copytree(DATA, base / "data")
     else:

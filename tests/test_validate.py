@@ -176,6 +176,29 @@ def test_quoted_boolean_is_explained(tmp_path, monkeypatch, capsys):
     assert err.endswith("compared_with_no_transfer: 'true' is text; write true without quotes (allowed: true, false, unknown)")
 
 
+def test_added_in_the_future(tmp_path, monkeypatch, capsys):
+    later = TODAY + dt.timedelta(days=1)
+    text = dump(record(added=later))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "added:")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col + 7}: error: added: {later.isoformat()} is in the future; "
+                   f"use the day the record entered the map (today is {TODAY.isoformat()})")
+
+
+def test_unquoted_flow_list_of_authors_is_caught(tmp_path, monkeypatch, capsys):
+    text = dump(record(drop=["authors"])) + "authors: [Turrisi, Rosanna, Pati, Sarthak]\n"
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "Turrisi")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col}: error: authors: most names are not written 'Family, Given' "
+                   "(e.g. 'Turrisi'); write one '- Family, Given' per line, or quote each name in a [bracketed] list: "
+                   "a comma outside quotes starts a new name")
+
+
+def test_a_few_single_names_among_authors_are_allowed(tmp_path, monkeypatch, capsys):
+    rec = record(authors=["Pravitasari, Anindya Apriliyanti", "Irhamah", "Iriawan, Nur"])
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(rec)}) == (0, [])
+
+
 def test_repeated_value_in_a_list(tmp_path, monkeypatch, capsys):
     text = dump(record(task=["segmentation", "segmentation"]))
     err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)

@@ -1,0 +1,166 @@
+"""Scale benchmark: the whole build against plain MkDocs on the same pages, at N synthetic studies.
+
+    .venv/bin/python benchmarks/scale.py --n 2000 --n 10000 --repeat 3
+
+For each N it writes N synthetic, valid records (benchmarks/synthetic.py) into a temporary project
+with this repository's mkdocs.yml, then, per repetition:
+  * validate: load + validate every record (in-process);
+  * generate: every page and asset, written into an empty docs/;
+  * whole build: `mkdocs build` from an empty docs/ (the plugin validates and generates again);
+  * baseline: `mkdocs build` of the very pages the generator wrote, pre-written, with the same theme,
+    template overrides and plugins but no generator: what MkDocs alone costs for this site.
+It prints one JSON object per N (medians over repetitions): seconds, ratio whole/baseline, site
+size, largest page, search index size, and how many files one changed record rewrites.
+Absolute times on a shared machine are noisy; compare the ratios, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generator.build import SiteContext, generate, write_tree  # noqa: E402
+from generator.dataset import load  # noqa: E402
+from generator.taxonomy import parse_taxonomy  # noqa: E402
+from synthetic import synthetic_records  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(project: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q", "-f", str(project / "mkdocs.yml")],
+                   check=True, env=ENV, cwd=project)
+    return time.perf_counter() - start
+
+
+def make_project(base: Path, n: int, seed: int) -> Path:
+    project = base / f"n{n}"
+    (project / "data" / "studies").mkdir(parents=True)
+    (project / "docs").mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for name in ("taxonomy.yaml", "review.yaml"):
+        shutil.copy(ROOT / "data" / name, project / "data" / name)
+    taxonomy = parse_taxonomy(yaml.safe_load((ROOT / "data" / "taxonomy.yaml").read_text()))
+    for rec in synthetic_records(n, taxonomy, seed):
+        (project / "data" / "studies" / f"{rec['id']}.yaml").write_text(
+            yaml.safe_dump(rec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return project
+
+
+def make_baseline(project: Path) -> Path:
+    """The generated pages as hand-written ones: same config, theme overrides and plugins, no generator."""
+    base = project.parent / (project.name + "-baseline")
+    shutil.rmtree(base, ignore_errors=True)
+    shutil.copytree(project / "docs", base / "docs")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "evidence-map" in p) and p != "evidence-map"]
+    config["theme"]["custom_dir"] = str(ROOT / "generator" / "overrides")
+    (base / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return base
+
+
+def clear(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+
+
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def one_record_change(project: Path, ctx: SiteContext) -> dict[str, object]:
+    """Change one study's summary; count the files the build step rewrites."""
+    docs = project / "docs"
+    ds = load(project / "data")
+    write_tree(generate(ds, ctx), docs)
+    path = sorted((project / "data" / "studies").glob("*.yaml"))[len(ds.studies) // 2]
+    original = path.read_text(encoding="utf-8")
+    rec = yaml.safe_load(original)
+    rec["summary"] = rec["summary"] + " (revised)"
+    path.write_text(yaml.safe_dump(rec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    try:
+        changes = write_tree(generate(load(project / "data"), ctx), docs)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return {"files_rewritten": len(changes.written), "rewritten": changes.written[:40]}
+
+
+def run(n: int, repeat: int, seed: int, base: Path) -> dict[str, object]:
+    project = make_project(base, n, seed)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    ctx = SiteContext(site_name=config["site_name"], site_url=config.get("site_url"), repo_url=config.get("repo_url"),
+                      edit_uri=config.get("edit_uri"))
+    rows: dict[str, list[float]] = {k: [] for k in ("validate", "generate", "whole", "baseline")}
+    for _ in range(repeat):
+        clear(project / "docs")
+        t0 = time.perf_counter()
+        ds = load(project / "data")
+        t1 = time.perf_counter()
+        write_tree(generate(ds, ctx), project / "docs")
+        t2 = time.perf_counter()
+        rows["validate"].append(t1 - t0)
+        rows["generate"].append(t2 - t1)
+        baseline = make_baseline(project)
+        rows["baseline"].append(mkdocs_build(baseline))
+        clear(project / "docs")
+        rows["whole"].append(mkdocs_build(project))
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    site = project / "site"
+    pages = [p for p in site.rglob("*.html")]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    study_pages = [p for p in (site / "studies").rglob("index.html")]
+    search = site / "search" / "search_index.json"
+    out = {
+        "n": n,
+        "repetitions": repeat,
+        "validate_s": round(med["validate"], 3),
+        "generate_s": round(med["generate"], 3),
+        "mkdocs_s": round(med["whole"] - med["validate"] - med["generate"], 3),
+        "whole_build_s": round(med["whole"], 3),
+        "baseline_s": round(med["baseline"], 3),
+        "ratio": round(med["whole"] / med["baseline"], 3),
+        "runs": {k: [round(x, 3) for x in v] for k, v in rows.items()},
+        "pages": len(pages),
+        "site_bytes": tree_size(site),
+        "largest_page": {"path": largest.relative_to(site).as_posix(), "bytes": largest.stat().st_size},
+        "largest_study_page_bytes": max(p.stat().st_size for p in study_pages),
+        "search_index_bytes": search.stat().st_size if search.exists() else None,
+        **one_record_change(project, ctx),
+    }
+    shutil.rmtree(project.parent / (project.name + "-baseline"), ignore_errors=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, action="append", help="number of studies (repeatable; default 2000 and 10000)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary folder)")
+    args = ap.parse_args()
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.keep or Path(tmp)
+        base.mkdir(parents=True, exist_ok=True)
+        for n in args.n or [2000, 10000]:
+            print(json.dumps({**run(n, args.repeat, args.seed, base), "machine": machine}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

