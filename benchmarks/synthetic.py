@@ -32,7 +32,12 @@ if str(ROOT) not in sys.path:
 from generator.records import ordered  # noqa: E402
 from generator.taxonomy import Facet, Taxonomy, parse_taxonomy  # noqa: E402
 
-SURNAMES = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+SURNAMES = _words(
     "smith wang li zhang chen liu garcia muller rossi kim park nguyen silva kumar singh tanaka "
     "sato novak ivanova kowalski jensen hansen larsen virtanen korhonen dubois martin bernard "
     "lopez gonzalez fernandez ahmed hassan ali khan cohen levi okafor adeyemi mensah schmidt "
@@ -40,13 +45,13 @@ SURNAMES = (
     "schwarz zimmermann kruger hartmann lange werner krause lehmann brown taylor wilson evans "
     "thomas johnson roberts walker wright robinson thompson white hughes edwards green hall wood "
     "harris clarke jackson turner hill moore cooper ward morris king lee scott baker adams"
-).split()
-GIVEN = (
+)
+GIVEN = _words(
     "anna ben carla daniel elena farid grace hiro irene jun karin lars maria nikhil olga pavel "
     "qing rosa sven tariq ursula victor wen xavier yuki zara amir beatriz chloe dmitri eva felix "
     "gabriel hana ivan julia kenji laura marco nadia oscar priya rafael sofia tomas uma vera"
-).split()
-TITLE_WORDS = (
+)
+TITLE_WORDS = _words(
     "transfer learning deep convolutional neural network brain mri magnetic resonance imaging "
     "segmentation classification glioma tumour lesion stroke multiple sclerosis alzheimer disease "
     "dementia cognitive impairment domain adaptation adversarial fine-tuning pretrained imagenet "
@@ -59,7 +64,7 @@ TITLE_WORDS = (
     "prediction detection grading survival prognosis biomarkers radiomics small datasets robust "
     "generalisation unseen domains label-efficient weakly supervised uncertainty calibration "
     "explainable interpretable clinical validation cohort external evaluation benchmark"
-).split()
+)
 TITLE_PATTERNS = (
     "{a} for {b}", "{a}: {b}", "{a} in {b}", "Towards {a} with {b}", "{a} using {b}",
     "On {a} and {b}", "{a} via {b}", "Improving {a} by {b}",

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import escape, links, table
+from . import escape, links, ris, table
 from .build import Files, SiteContext
 from .dataset import Dataset
 from .records import Study
@@ -34,8 +34,6 @@ TABLE_FACETS = ("task", "application", "tl_approach", "source_domain", "mri_moda
 
 SEARCHED = ("title", "authors", "summary", "source_datasets", "target_datasets", "architectures")
 """table.py columns the free-text search looks in."""
-
-RIS_TYPES = {"journal-article": "JOUR", "conference-paper": "CPAPER", "preprint": "UNPB", "book-chapter": "CHAP"}
 
 def _itables_dir() -> Path:
     """The folder of the DataTables bundle inside the installed itables package."""
@@ -93,28 +91,10 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
     }
 
 
-def ris_entry(study: Study, taxonomy: Taxonomy) -> str:
-    """One RIS record (tags as in the RIS specification; one line per author and keyword)."""
-    def clean(value: str) -> str:
-        return " ".join(value.split())  # a line break inside a value would end the tag
-
-    lines = [("TY", RIS_TYPES.get(study.publication_type, "GEN")), ("ID", study.id), ("TI", study.title)]
-    lines += [("AU", a) for a in study.authors]
-    lines += [("PY", str(study.year)), ("T2", study.venue)]
-    if study.doi:
-        lines.append(("DO", study.doi))
-    if study.url or study.doi:
-        lines.append(("UR", study.url or f"https://doi.org/{study.doi}"))
-    lines.append(("AB", study.summary))
-    for f in table_facets(taxonomy):
-        lines += [("KW", f.label_of(v)) for v in study.facets[f.name]]
-    lines.append(("ER", ""))
-    return "".join(f"{tag}  - {clean(value)}".rstrip() + "\n" for tag, value in lines)
-
-
 def ris_data(ds: Dataset) -> list[str]:
-    """RIS records in the order of studies.json, so the page picks the filtered ones by index."""
-    return [ris_entry(s, ds.taxonomy) for s in ordered_studies(ds.studies)]
+    """RIS records (as the Data page's RIS has them) in the order of studies.json, so the page
+    picks the filtered ones by index."""
+    return [ris.record(s, ds.taxonomy) for s in ordered_studies(ds.studies)]
 
 
 # --- page -----------------------------------------------------------------------------------------

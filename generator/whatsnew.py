@@ -18,8 +18,10 @@ from .render import link, render
 
 PAGE = "whats-new/index.md"
 PAGE_URL = "whats-new/"
-FEED = "whats-new/feed.xml"
-"""Also named in overrides/partials/feed-link.html, which links the feed from every page's head."""
+FEED = "feed.xml"
+"""At the site root: Material fetches `sitemap.xml` beside every <link rel="alternate"> (it takes them
+for language versions), and only the root has one; a feed in a folder made every page log a 404.
+Also named in overrides/partials/feed-link.html, which links the feed from every page's head."""
 FEED_ENTRIES = 50
 """The feed carries the most recently added studies only; the page lists them all."""
 
@@ -77,7 +79,7 @@ def render_page(ds: Dataset, ctx: SiteContext) -> str:
     latest = ds.last_added
     return render(
         "whats_new.md.j2", months=months(ds.studies), count=len(ds.studies), latest=day_label(latest) if latest else None,
-        feed=Markup(FEED.removeprefix(PAGE_URL)), feed_entries=min(FEED_ENTRIES, len(ds.studies)),
+        feed=Markup(relative(PAGE_URL, FEED)), feed_entries=min(FEED_ENTRIES, len(ds.studies)),
     )
 
 

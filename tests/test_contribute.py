@@ -116,7 +116,7 @@ def test_page_links_the_issue_form_and_the_feed(page, real_site):
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     assert f"{config['repo_url']}/issues/new?template=suggest-study.yml" in hrefs
     assert (ROOT / ".github" / "ISSUE_TEMPLATE" / "suggest-study.yml").is_file()
-    assert "../whats-new/feed.xml" in hrefs and (real_site / "whats-new" / "feed.xml").is_file()
+    assert "../feed.xml" in hrefs and (real_site / "feed.xml").is_file()
     text = page.xpath("//article")[0].text_content()
     assert "evidence-map new" in text and "evidence-map validate" in text and "make serve" in text
 

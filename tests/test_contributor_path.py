@@ -270,7 +270,7 @@ def test_whats_new_and_the_feed_list_it_first(journey):
     first_month = doc.xpath("//article//h2")[0].text_content()
     added: dt.date = journey["added"]
     assert first_month.startswith(added.strftime("%B %Y"))
-    feed = feedparser.parse((journey["site"] / "whats-new" / "feed.xml").read_bytes())
+    feed = feedparser.parse((journey["site"] / "feed.xml").read_bytes())
     assert not feed.bozo
     site_url = yaml.safe_load((journey["repo"] / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
     assert feed.entries[0].link == f"{site_url}studies/{STUDY_ID}/"

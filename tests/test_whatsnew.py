@@ -65,7 +65,7 @@ def test_feed_is_valid_atom_with_absolute_links_newest_first(files):
     assert feed.entries[0].title == "Another study added the same day"
     assert feed.entries[0].authors[0].name == "Doe, Jane"
     self_link = [link.href for link in feed.feed.links if link.rel == "self"]
-    assert self_link == [f"{SITE}whats-new/feed.xml"]
+    assert self_link == [f"{SITE}feed.xml"]
 
 
 def test_feed_dates_come_from_the_records_not_the_clock(files):
@@ -126,7 +126,7 @@ def test_record_values_are_escaped_on_the_page_and_in_the_feed(tmp_path):
     assert link.get("href") == "../studies/evil2020title/"
     assert "Venue <b>x</b> _y_" in items[0].text_content()
     assert not items[0].xpath(".//b | .//strong | .//em[contains(., 'bold')] | .//script")
-    feed = feedparser.parse((site / "whats-new" / "feed.xml").read_bytes())
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert not feed.bozo and feed.entries[0].title == HOSTILE
 
 
