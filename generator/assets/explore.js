@@ -279,7 +279,7 @@
     const columns = [
       { title: "Title", type: "string", render: (_d, type, s) => (type === "display" ? `<a href="${esc(s.url)}">${esc(s.row[col.title])}</a>` : s.row[col.title]) },
       { title: "Authors", type: "string", render: text((s) => s.authors) },
-      { title: "Year", type: "num", render: (_d, _t, s) => s.row[col.year] },
+      { title: "Year", type: "num", orderSequence: ["desc", "asc"], render: (_d, _t, s) => s.row[col.year] },
       { title: "Venue", type: "string", render: text(cell("venue")) },
     ];
     for (const name of model.data.display) {
@@ -294,8 +294,9 @@
         return url ? "code" : "";
       },
     });
-    // Our filter does the searching; DataTables need not build per-column search strings.
-    return columns.map((c) => ({ data: null, searchable: false, ...c }));
+    // Our filter does the searching; DataTables need not build per-column search strings. Each
+    // header click flips the order (no third, unsorted state).
+    return columns.map((c) => ({ data: null, searchable: false, orderSequence: ["asc", "desc"], ...c }));
   }
 
   async function mount(root) {
