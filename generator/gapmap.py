@@ -13,7 +13,6 @@ has, where a pie or stack of three segments would not; the tooltip and table giv
 from __future__ import annotations
 
 import copy
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,17 +119,45 @@ def fill(spec: dict[str, Any], rows: Facet, columns: Facet, row_domain: list[str
     size["legend"]["values"] = sorted({1, max(1, most // 2), most})
 
 
-def matrix(ds: Dataset, everyone: Sequence[Study], rows: Facet, columns: Facet, name: str | None = None) -> Chart:
+class Index:
+    """Studies as bit positions in one integer per facet value (in `everyone` order): a cell's studies
+    are an AND of two integers and its count a popcount. Grouping studies per cell in Python for each
+    of the 156 pairs took 7 s at 10,000 studies; this takes a fraction of a second."""
+
+    def __init__(self, everyone: Sequence[Study]):
+        self.everyone = everyone
+        self.bits: dict[str, dict[str, int]] = {}
+
+    def of(self, facet: str) -> dict[str, int]:
+        if facet not in self.bits:
+            positions: dict[str, list[int]] = {}
+            for i, s in enumerate(self.everyone):
+                for v in dict.fromkeys(s.values[facet]):
+                    positions.setdefault(v, []).append(i)
+            self.bits[facet] = {v: sum(1 << i for i in pos) for v, pos in positions.items()}
+        return self.bits[facet]
+
+    def first(self, mask: int, k: int) -> list[Study]:
+        """The first k studies of a mask, in `everyone` order (lowest bits first)."""
+        out = []
+        while mask and len(out) < k:
+            low = mask & -mask
+            out.append(self.everyone[low.bit_length() - 1])
+            mask ^= low
+        return out
+
+
+def matrix(ds: Dataset, everyone: Sequence[Study], rows: Facet, columns: Facet, name: str | None = None, index: Index | None = None) -> Chart:
     """The gap map of rows x columns; `name` defaults to the pair's file name under charts/."""
+    index = index or Index(everyone)
     colour = ds.taxonomy[ds.review.gap_map.colour]
     positive = positive_value(colour)
     colour_key = f"{colour.label}: {colour.label_of(positive)}"
-    row_totals: Counter[str] = Counter(v for s in everyone for v in set(s.values[rows.name]))
-    col_totals: Counter[str] = Counter(v for s in everyone for v in set(s.values[columns.name]))
-    members: dict[tuple[str, str], list[Study]] = {}
-    for s in everyone:
-        for key in dict.fromkeys(itertools.product(s.values[rows.name], s.values[columns.name])):
-            members.setdefault(key, []).append(s)
+    row_bits, col_bits = index.of(rows.name), index.of(columns.name)
+    positive_bits = index.of(colour.name).get(positive, 0)
+    row_totals: Counter[str] = Counter({v: b.bit_count() for v, b in row_bits.items()})
+    col_totals: Counter[str] = Counter({v: b.bit_count() for v, b in col_bits.items()})
+    masks = {(r, c): m for r, rb in row_bits.items() for c, cb in col_bits.items() if (m := rb & cb)}
     row_values = facet_values(rows, row_totals)
     col_values = facet_values(columns, col_totals)
     row_axis = {v: f"{rows.label_of(v)} ({row_totals[v]})" for v in row_values}
@@ -139,13 +166,13 @@ def matrix(ds: Dataset, everyone: Sequence[Study], rows: Facet, columns: Facet, 
     cells, gaps = [], []
     for r in row_values:
         for c in col_values:
-            group = members.get((r, c))
-            if not group:
+            mask = masks.get((r, c))
+            if not mask:
                 gaps.append({"row_axis": row_axis[r], "column_axis": col_axis[c]})
                 continue
-            n = len(group)
-            hits = sum(positive in s.values[colour.name] for s in group)
-            titles = [f"• {s.title} ({s.year})" for s in group[:MAX_TITLES]] + ([f"… and {n - MAX_TITLES} more"] if n > MAX_TITLES else [])
+            n = mask.bit_count()
+            hits = (mask & positive_bits).bit_count()
+            titles = [f"• {s.title} ({s.year})" for s in index.first(mask, MAX_TITLES)] + ([f"… and {n - MAX_TITLES} more"] if n > MAX_TITLES else [])
             cells.append({rows.name: r, columns.name: c, "count": n, "row": rows.label_of(r), "column": columns.label_of(c),
                           "row_axis": row_axis[r], "column_axis": col_axis[c], "share": round(hits / n, 4), "band": band(hits, n),
                           "colour_text": f"{hits} of {n} ({hits / n:.0%})", "titles": titles,
@@ -156,12 +183,12 @@ def matrix(ds: Dataset, everyone: Sequence[Study], rows: Facet, columns: Facet, 
     description = (f"Number of studies for each combination of {lower(rows.label)} (rows) and {lower(columns.label)} (columns) as bubble "
                    f"area, coloured by how many of them have “{colour_key}” (none, under half, half or more, all); shaded squares are gaps with no study; totals in brackets.")
     spec = copy.deepcopy(template(colour_key))
-    fill(spec, rows, columns, list(row_axis.values()), list(col_axis.values()), max((len(g) for g in members.values()), default=1))
+    counts = {key: m.bit_count() for key, m in masks.items()}
+    fill(spec, rows, columns, list(row_axis.values()), list(col_axis.values()), max(counts.values(), default=1))
     spec |= {"title": title, "description": description, "data": {"values": cells}}
     spec["layer"][0]["data"] = {"values": gaps}
     spec["usermeta"] = {"gap_map": {"rows": axis(rows, row_values, row_totals), "columns": axis(columns, col_values, col_totals),
                                     "colour": colour_key, "studies": len(everyone)}}
-    counts = {key: len(g) for key, g in members.items()}
     return Chart(name or pair_name(rows.name, columns.name), title, description, spec,
                  table(rows, columns, row_values, col_values, row_totals, col_totals, counts, len(everyone)))
 
@@ -221,10 +248,10 @@ def produce(ds: Dataset, ctx: SiteContext) -> Files:
     if default is None:
         return files
     files[default.spec_path] = spec_json(default.spec)
-    everyone = studies(ds, frame.studies(ds))
+    index = Index(studies(ds, frame.studies(ds)))
     for rows in ds.taxonomy.facets:
         for columns in ds.taxonomy.facets:
             if rows.name != columns.name:
-                c = matrix(ds, everyone, rows, columns)
+                c = matrix(ds, index.everyone, rows, columns, index=index)
                 files[c.spec_path] = compact_json(c.spec)  # fetched on demand: no indentation
     return files
