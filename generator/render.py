@@ -6,7 +6,6 @@ escaping) unless the template or the caller marks it as already-safe Markup (bui
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import cache
 from pathlib import Path
@@ -44,7 +43,12 @@ def link(from_file: str, to_file: str) -> Markup:
 
     to_file may carry a query (explore/index.md?application=stroke)."""
     path, sep, query = to_file.partition("?")
-    rel = posixpath.relpath(path, posixpath.dirname(from_file) or ".")
+    # posixpath.relpath, without its two getcwd() calls: a third of the time of 10,000 study pages
+    src, dst = from_file.split("/")[:-1], path.split("/")
+    common = 0
+    while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
+        common += 1
+    rel = "/".join([".."] * (len(src) - common) + dst[common:])
     return Markup(rel + sep + query)
 
 

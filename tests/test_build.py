@@ -31,3 +31,16 @@ def test_edit_url():
     ctx = SiteContext(repo_url="https://github.com/o/r/", edit_uri="edit/main/")
     assert ctx.edit_url("data/studies/x.yaml") == "https://github.com/o/r/edit/main/data/studies/x.yaml"
     assert SiteContext().edit_url("x") is None
+
+
+def test_relative_links_match_posixpath():
+    import itertools
+    import posixpath
+
+    from generator.render import link
+
+    files = ["index.md", "methods.md", "studies/a.md", "studies/b.md", "facets/index.md", "facets/task/index.md",
+             "facets/task/x.md", "facets/app/y.md", "explore/index.md", "a/b/c/d.md"]
+    for a, b in itertools.product(files, files):
+        assert link(a, b) == posixpath.relpath(b, posixpath.dirname(a) or ".")
+    assert link("studies/a.md", "explore/index.md?task=x,y") == "../explore/index.md?task=x,y"
