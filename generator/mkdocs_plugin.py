@@ -22,6 +22,7 @@ from .dataset import Dataset, InvalidData, UsageError, load
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
+SEARCH_EXCLUDED = ("facets/", "explore/", "whats-new/", "trends/", "map/", "data/")
 
 
 class EvidenceMapConfig(Config):
@@ -71,6 +72,13 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if self.dataset is not None and self.dataset.last_added is not None:
             page.update_date = self.dataset.last_added.isoformat()
         return page
+
+    def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: MkFiles) -> str:
+        # Pages that list or chart many studies repeat what study pages say: indexing them made
+        # the search index grow with N x pages; readers find those pages from the navigation.
+        if page.file.src_uri in self.generated and page.file.src_uri.startswith(SEARCH_EXCLUDED):
+            page.meta.setdefault("search", {"exclude": True})
+        return markdown
 
     def on_page_context(self, context: dict[str, Any], page: Any, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         edit_path = page.meta.get("edit_path")
