@@ -30,12 +30,6 @@ class SiteContext:
         return self.repo_url.rstrip("/") + "/" + self.edit_uri.strip("/") + "/" + repo_path
 
 
-NAV_PAGES = {
-    "index.md": "Home", "explore/index.md": "Explore", "map/index.md": "Evidence-gap map",
-    "trends/index.md": "Trends", "facets/index.md": "Browse by facet", "data/index.md": "Data",
-    "methods.md": "Methods", "contribute.md": "Contribute", "whats-new/index.md": "What's new",
-}
-
 Producer = Callable[[Dataset, SiteContext], Files]
 
 
@@ -57,8 +51,6 @@ def generate(ds: Dataset, ctx: SiteContext) -> Files:
         if clash:
             raise RuntimeError(f"{produce.__module__} would overwrite {sorted(clash)[:3]}")
         files.update(out)
-    for path, title in NAV_PAGES.items():  # TEMPORARY until every page's issue lands
-        files.setdefault(path, f"# {title}\n\nThis page is not built yet.\n")
     return files
 
 
