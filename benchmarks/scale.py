@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from synthetic import synthetic_records  # noqa: E402
+
 from generator.build import SiteContext, generate, write_tree  # noqa: E402
 from generator.dataset import load  # noqa: E402
 from generator.taxonomy import parse_taxonomy  # noqa: E402
-from synthetic import synthetic_records  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -14,10 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from markupsafe import Markup
-
-from . import escape, links, ris, table
+from . import links, render, ris, table
 from .build import Files, SiteContext
 from .dataset import Dataset
 from .records import Study
@@ -34,6 +31,7 @@ TABLE_FACETS = ("task", "application", "tl_approach", "source_domain", "mri_moda
 
 SEARCHED = ("title", "authors", "summary", "source_datasets", "target_datasets", "architectures")
 """table.py columns the free-text search looks in."""
+
 
 def _itables_dir() -> Path:
     """The folder of the DataTables bundle inside the installed itables package."""
@@ -99,17 +97,6 @@ def ris_data(ds: Dataset) -> list[str]:
 
 # --- page -----------------------------------------------------------------------------------------
 
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,  # anything not passed through |h is still HTML-escaped
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-)
-_env.filters["h"] = lambda value: Markup(escape.html_text(value))
-
-
 def table_rows(ds: Dataset) -> list[dict[str, Any]]:
     """Cells of the plain table, as text: the template escapes them."""
     facets = table_facets(ds.taxonomy)
@@ -123,9 +110,11 @@ def table_rows(ds: Dataset) -> list[dict[str, Any]]:
 
 
 def page(ds: Dataset) -> str:
-    return _env.get_template("explore.md.j2").render(
-        total=len(ds.studies), facets=ds.taxonomy.facets, table_facets=table_facets(ds.taxonomy), rows=table_rows(ds),
-        data=Path(DATA).name, ris=Path(RIS).name, data_page=links.relative(PAGE_URL, "data/index.md"),
+    """The Markdown page; the table is raw HTML (every value through render.html: escaped, one line,
+    so no value can end the HTML block or start Markdown)."""
+    return render.render(
+        "explore.md.j2", page=PAGE, total=len(ds.studies), table_facets=table_facets(ds.taxonomy), rows=table_rows(ds),
+        data=Path(DATA).name, ris=Path(RIS).name,
     )
 
 

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import itables
+import lxml.html
+import markdown
 import pytest
 import rispy
+from conftest import make_data, record
+from mkdocs.utils.meta import get_data
 from site_fixture import (
     BY_ID,
     HOSTILE,
@@ -188,3 +192,16 @@ def test_produce_is_deterministic_and_ignores_record_order(tmp_path: Path) -> No
         "explore/index.md", "explore/studies.json", "explore/studies-ris.json",
         "assets/vendor/datatables/dt_bundle.js", "assets/vendor/datatables/dt_bundle.css", "assets/vendor/datatables/NOTICE.txt",
     }
+
+
+def test_no_record_value_can_end_the_html_block(tmp_path: Path) -> None:
+    """A blank line inside raw HTML would end the block and let Markdown loose on the rest."""
+    title = "First line\n\nsecond **bold** [link](x) <b>tag</b>"
+    data = make_data(tmp_path, [record(), record(id="roe2019lines", title=title, doi=None, venue="V\n\n# Heading")])
+    source, _meta = get_data(explore.page(load(data)))
+    html = markdown.markdown(source, extensions=["attr_list", "md_in_html", "tables"])
+    assert "<strong>" not in html and "<h1>Heading" not in html and "<b>" not in html
+    rows = lxml.html.fromstring(html).xpath("//table//tbody/tr")
+    assert len(rows) == 2
+    cells = {text(r.xpath("./td[1]/a")[0]): text(r.xpath("./td[4]")[0]) for r in rows}
+    assert cells["First line second **bold** [link](x) <b>tag</b>"] == "V # Heading"

@@ -24,6 +24,7 @@ from site_fixture import TAXONOMY, facet_slugs, real_records
 
 from generator import table
 from generator.dataset import load
+from generator.links import explore_url
 
 pytestmark = pytest.mark.browser
 
@@ -112,8 +113,15 @@ def shown_counts(page: Any, facet: str) -> dict[str, int]:
     )
 
 
-def url_filters(page: Any) -> dict[str, list[str]]:
-    return {k: v[0].split(",") for k, v in parse_qs(urlsplit(page.url).query).items()}
+def wait_url(page: Any, params: Mapping[str, set[str] | str]) -> None:
+    """The address bar follows the filters (written when the browser is idle, without a reload)."""
+    want = sorted([k, sorted(v) if isinstance(v, set) else [v]] for k, v in params.items() if v)
+    page.wait_for_function(
+        """(want) => { const got = [...new URLSearchParams(location.search)].map(([k, v]) => [k, v.split(",").sort()]);
+                       return JSON.stringify(got.sort()) === JSON.stringify(want); }""",
+        arg=want, timeout=5000,
+    )
+    assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
 
 
 def clean(watch: PageWatch) -> None:
@@ -126,7 +134,7 @@ def clean(watch: PageWatch) -> None:
 def test_lists_every_study(shared: PageWatch, real_server: str) -> None:
     page = open_explore(shared, real_server)
     assert count(page) == len(RECORDS)
-    assert page.locator(".em-explore__static").is_hidden()  # the plain table made way for the filterable one
+    assert page.locator(".em-explore__static").count() == 0  # the plain table made way for the filterable one
     assert page.locator("table.em-explore__dt tbody tr").count() == 25  # first page
     assert f"of {len(RECORDS)} studies" in page.text_content(".dt-info")
     # Every facet of the taxonomy has a filter, each value with its count (no filter set: its total).
@@ -151,13 +159,15 @@ def test_facet_selection_or_within_and_across(shared: PageWatch, real_server: st
         tick(page, facet, slug)
         filters.setdefault(facet, set()).add(slug)
         assert count(page) == len(expected(filters)), (facet, slug)
-        assert {k: set(v) for k, v in url_filters(page).items()} == filters  # the URL follows, without a reload
+        wait_url(page, filters)
     assert 0 < count(page) < len(RECORDS)
     for facet in ("application", "tl_approach", "task", "mri_modality", "compared_with_no_transfer"):
         want = value_counts(facet, filters)
         assert shown_counts(page, facet) == {s: want.get(s, 0) for s in shown_counts(page, facet)}, facet
     # The table shows exactly the matching studies.
     page.select_option(".dt-length select", "250")
+    page.wait_for_function("(n) => document.querySelectorAll('table.em-explore__dt tbody td:first-child a').length === n",
+                           arg=len(expected(filters)))
     titles = page.eval_on_selector_all("table.em-explore__dt tbody td:first-child a", "as => as.map(a => a.textContent)")
     assert sorted(titles) == sorted(" ".join(r["title"].split()) for r in expected(filters))
     page.locator(".em-explore__filters input[name='application'][value='stroke']").uncheck()
@@ -165,7 +175,7 @@ def test_facet_selection_or_within_and_across(shared: PageWatch, real_server: st
     assert count(page) == len(expected(filters))
     page.click("text=Clear all")
     assert count(page) == len(RECORDS)
-    assert urlsplit(page.url).query == ""
+    wait_url(page, {})
     assert page.eval_on_selector_all(".em-explore__filters input:checked", "els => els.length") == 0
     clean(shared)
 
@@ -189,6 +199,9 @@ def test_not_reported_filters_to_empty_facets(shared: PageWatch, real_server: st
     # Unknown parameters and values are ignored, never an error.
     ("?colour=red&application=brain-tumor,no-such-value&year=soon&task=", {"application": {"brain-tumor"}}, "", (None, None)),
     ("?application=no-such-value", {}, "", (None, None)),
+    # The links other pages build (gap map, study pages) with links.explore_url.
+    (explore_url({"dimensionality": ["2.5d", "3d"], "compared_with_no_transfer": "true", "q": "transfer learning"}).removeprefix("explore/"),
+     {"dimensionality": {"2.5d", "3d"}, "compared_with_no_transfer": {"true"}}, "transfer learning", (None, None)),
 ])
 def test_filter_urls(shared: PageWatch, real_server: str, query: str, filters: Filters, q: str, years: tuple[int | None, int | None]) -> None:
     page = open_explore(shared, real_server, query)
@@ -197,6 +210,11 @@ def test_filter_urls(shared: PageWatch, real_server: str, query: str, filters: F
         for slug in slugs:
             assert page.locator(f".em-explore__filters input[name='{facet}'][value='{slug}']").is_checked()
     assert page.input_value(".em-explore__filters input[name='q']").lower() == q.lower()
+    # Material treats ?q= as a shared site search (opens its search, drops q when it closes): on
+    # Explore the search stays closed and the URL keeps q.
+    assert not page.is_checked("#__search")
+    if q:
+        assert parse_qs(urlsplit(page.url).query)["q"][0].lower() == q.lower()
     clean(shared)
 
 
@@ -209,7 +227,7 @@ def test_text_search(shared: PageWatch, real_server: str) -> None:
     assert len(expected(q="ADNI")) > 0
     page.fill(".em-explore__filters input[name='q']", "ADNI")
     wait_count(page, len(expected(q="ADNI")))
-    assert parse_qs(urlsplit(page.url).query)["q"] == ["ADNI"]
+    wait_url(page, {"q": "ADNI"})
     clean(shared)
 
 
@@ -219,23 +237,31 @@ def test_year_range(shared: PageWatch, real_server: str) -> None:
     wait_count(page, len(expected(years=(2016, None))))
     page.fill(".em-explore__filters input[name='year-max']", "2019")
     wait_count(page, len(expected(years=(2016, 2019))))
-    assert parse_qs(urlsplit(page.url).query)["year"] == ["2016-2019"]
+    wait_url(page, {"year": "2016-2019"})
     years = page.eval_on_selector_all("table.em-explore__dt tbody td:nth-child(3)", "tds => tds.map(td => Number(td.textContent))")
     assert years and all(2016 <= y <= 2019 for y in years)
     clean(shared)
 
 
+def column(page: Any, n: int) -> list[str]:
+    return page.eval_on_selector_all(f"table.em-explore__dt tbody td:nth-child({n})", "tds => tds.map(td => td.textContent)")
+
+
 def test_sorting_by_column(shared: PageWatch, real_server: str) -> None:
     page = open_explore(shared, real_server, "?application=brain-tumor")
     rows = expected({"application": {"brain-tumor"}})
-    years = page.eval_on_selector_all("table.em-explore__dt tbody td:nth-child(3)", "tds => tds.map(td => Number(td.textContent))")
+    years = [int(y) for y in column(page, 3)]
     assert years == sorted(years, reverse=True) and years[0] == max(r["year"] for r in rows)  # newest first
+    # DataTables sorts in a timeout after the header click, and marks the header when it has.
     page.click("table.em-explore__dt thead th:nth-child(3)")
-    years = page.eval_on_selector_all("table.em-explore__dt tbody td:nth-child(3)", "tds => tds.map(td => Number(td.textContent))")
+    page.wait_for_selector("table.em-explore__dt thead th:nth-child(3)[aria-sort=ascending]")
+    years = [int(y) for y in column(page, 3)]
     assert years == sorted(years) and years[0] == min(r["year"] for r in rows)
     page.click("table.em-explore__dt thead th:nth-child(2)")
-    authors = page.eval_on_selector_all("table.em-explore__dt tbody td:nth-child(2)", "tds => tds.map(td => td.textContent)")
-    assert authors[0].split()[0].lower() == min(r["authors"][0].split(",")[0].lower() for r in rows)
+    page.wait_for_selector("table.em-explore__dt thead th:nth-child(2)[aria-sort=ascending]")
+    authors = [a.lower() for a in column(page, 2)]
+    assert authors == sorted(authors)
+    assert authors[0].startswith(min(r["authors"][0].split(",")[0].lower() for r in rows))
     assert count(page) == len(rows)  # sorting does not filter
     clean(shared)
 
@@ -315,6 +341,7 @@ def test_instant_navigation_works_like_a_fresh_load(watched: PageWatch, real_ser
     # the previous table is torn down (one DataTable, one panel).
     page.locator("a.md-tabs__link", has_text="Methods").click()
     page.wait_for_url("**/methods/")
+    page.wait_for_function("() => !document.querySelector('[data-em-explore]')")  # the new content is in
     page.evaluate("""() => { const a = document.createElement('a'); a.id = 'em-test-link';
         a.href = '../explore/?task=segmentation&year=2018-'; a.textContent = 'go';
         document.querySelector('article').append(a); }""")
@@ -347,5 +374,35 @@ def test_without_javascript_the_plain_table_lists_every_study(browser: Any, real
         assert len(links) == len(RECORDS)
         assert {urlsplit(h).path for h in links} == {f"/studies/{r['id']}/" for r in RECORDS}
         assert count(page) == len(RECORDS)
+    finally:
+        context.close()
+
+
+def test_if_the_script_cannot_load_its_library_the_plain_table_stays(browser: Any, real_server: str) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.route("**/dt_bundle.js", lambda route: route.abort())
+        page.goto(real_server + "explore/")
+        page.wait_for_selector(".em-explore.em-explore--failed")
+        assert page.locator(".em-explore__static").is_visible()
+        assert page.locator(".em-explore__static tbody tr").count() == len(RECORDS)
+        assert count(page) == len(RECORDS)
+        assert any("Explore" in e for e in errors)
+    finally:
+        context.close()
+
+
+def test_opened_from_a_file_the_plain_table_shows(browser: Any, real_site: Path) -> None:
+    """From file:// the browser refuses module scripts and fetch(): the page still lists every study."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((real_site / "explore" / "index.html").as_uri())
+        page.wait_for_selector(".em-explore.em-explore--failed")
+        assert page.locator(".em-explore__static tbody tr").count() == len(RECORDS)
+        assert page.locator(".em-explore__static").is_visible()
     finally:
         context.close()

@@ -13,7 +13,8 @@
 // DataTables the result as a named fixed search.
 //
 // Material's instant navigation swaps page content without a reload, so everything starts from
-// document$ and the previous instance is torn down first.
+// document$ (re-reading location.search each time) and the previous instance is torn down first.
+// If anything fails to load (e.g. a page opened from file://), the plain table stays.
 (() => {
   "use strict";
 
@@ -26,19 +27,35 @@
   let vendor = null; // promise of the DataTable class, imported once per session
   const cache = new Map(); // fetched JSON by URL, reused when coming back to the page
 
+  const idle = window.requestIdleCallback ? (f) => requestIdleCallback(f, { timeout: 200 }) : (f) => setTimeout(f, 50);
+  const cancelIdle = window.cancelIdleCallback ? (id) => cancelIdleCallback(id) : (id) => clearTimeout(id);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
-  function loadVendor() {
-    if (!document.querySelector("link[data-em-datatables]")) {
-      const link = document.createElement("link");
+  // The stylesheet is awaited too, so the table never draws unstyled and then jumps.
+  function loadStyles() {
+    let link = document.querySelector("link[data-em-datatables]");
+    if (link && link.sheet) return Promise.resolve();
+    if (!link) {
+      link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = new URL("dt_bundle.css", VENDOR).href;
       link.dataset.emDatatables = "";
       document.head.appendChild(link);
     }
+    return new Promise((resolve, reject) => {
+      link.addEventListener("load", () => resolve(), { once: true });
+      link.addEventListener("error", () => {
+        link.remove(); // so that the next visit tries again
+        reject(new Error(`${link.href} did not load`));
+      }, { once: true });
+    });
+  }
+
+  function loadVendor() {
     // The bundle is an ES module; a classic extra_javascript file can still import() it.
     vendor = vendor || import(new URL("dt_bundle.js", VENDOR).href).then((m) => m.default);
-    return vendor;
+    vendor.catch(() => { vendor = null; });
+    return Promise.all([vendor, loadStyles()]).then(([DataTable]) => DataTable);
   }
 
   function fetchJSON(url) {
@@ -299,11 +316,26 @@
     return columns.map((c) => ({ data: null, searchable: false, orderSequence: ["asc", "desc"], ...c }));
   }
 
+  // Material reads ?q= on a fresh load as a shared site-search link: it opens its search with that
+  // text and, when the search closes, deletes q from the URL. On Explore q is the table's text
+  // filter, so close that search and put the URL back as it was.
+  function closeSiteSearch(search) {
+    const q = new URLSearchParams(search).get("q");
+    const toggle = document.getElementById("__search");
+    const input = document.querySelector(".md-search__input");
+    if (q === null || !toggle || !toggle.checked || !input || input.value !== q) return;
+    toggle.click();
+    input.value = "";
+    input.blur();
+    history.replaceState(history.state, "", location.pathname + search + location.hash);
+  }
+
   async function mount(root) {
-    const inst = { alive: true, dt: null, timer: 0 };
+    const inst = { root, alive: true, dt: null, timer: 0, urlTask: 0 };
     inst.destroy = () => {
       inst.alive = false;
       clearTimeout(inst.timer);
+      if (inst.urlTask) cancelIdle(inst.urlTask);
       if (inst.dt) inst.dt.destroy();
       inst.dt = null;
     };
@@ -319,6 +351,7 @@
     if (!inst.alive || !root.isConnected) return inst;
 
     const model = data.__emModel || (data.__emModel = buildModel(data));
+    closeSiteSearch(location.search);
     let state = parseState(model, location.search);
     let view = evaluate(model, state);
     const uid = "em-explore";
@@ -367,6 +400,8 @@
     }
 
     function render() {
+      // DataTables first: its pager measures itself, which forces a layout; the panel is not dirty yet.
+      dt.draw();
       count.textContent = String(view.total);
       panel.countEls.forEach((row, fi) => row.forEach((span, vi) => {
         const c = String(view.counts[fi][vi]);
@@ -377,14 +412,22 @@
         const size = state.sel[fi].size;
         span.textContent = size ? `${size} selected` : "";
       });
-      dt.draw();
+    }
+
+    // The address bar follows once the browser is idle: replaceState costs milliseconds (and
+    // browsers throttle bursts of it), not worth delaying the new counts for. A pending write is
+    // dropped when the page is left, so it can never rewrite another page's URL.
+    function writeURL() {
+      inst.urlTask = 0;
+      if (!inst.alive || !root.isConnected) return;
+      const query = stateQuery(model, state);
+      if (query !== location.search) history.replaceState(history.state, "", location.pathname + query + location.hash);
     }
 
     function update() {
       view = evaluate(model, state);
       render();
-      const query = stateQuery(model, state);
-      if (query !== location.search) history.replaceState(history.state, "", location.pathname + query + location.hash);
+      if (!inst.urlTask) inst.urlTask = idle(writeURL);
     }
 
     function readYear(input) {
@@ -431,19 +474,22 @@
 
     syncInputs();
     render();
-    staticTable.hidden = true; // browsers without the scripting media query showed it until now
+    // Out of the DOM, not just hidden: thousands of rows would still cost style recalculation.
+    staticTable.remove();
     root.dataset.emReady = "";
     return inst;
   }
 
   function onPage() {
+    const root = document.querySelector("[data-em-explore]");
+    if (current && current.root === root) return; // the same page, announced twice
     if (current) current.destroy();
     current = null;
-    const root = document.querySelector("[data-em-explore]");
     if (root) mount(root);
   }
 
   if (typeof document$ !== "undefined") document$.subscribe(onPage);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage);
+  // Also without document$: Material does not emit it for pages opened from file://.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage, { once: true });
   else onPage();
 })();
