@@ -31,6 +31,7 @@ class EvidenceMapConfig(Config):
 
 class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     dataset: Dataset | None = None
+    update_date: str | None = None
     generated: set[str]
 
     def data_dir(self, config: MkDocsConfig) -> Path:
@@ -54,6 +55,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         log.info(f"evidence map: {len(ds.studies)} studies; {len(changes.written)} files written, "
                  f"{len(changes.removed)} removed, {changes.unchanged} unchanged")
         self.dataset, self.generated = ds, set(files)
+        # once, not per page: Dataset.last_added scans every study (quadratic over 10,000 pages)
+        self.update_date = ds.last_added.isoformat() if ds.last_added else None
         # Our template overrides (e.g. no repository-facts request to GitHub) win over the theme's.
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         return config
@@ -69,8 +72,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_pre_page(self, page: Any, config: MkDocsConfig, files: MkFiles) -> Any:
         # The sitemap's <lastmod> and sitemap.xml.gz's gzip timestamp come from page.update_date,
         # which MkDocs sets to the build day: use the newest record's date so builds are byte-identical.
-        if self.dataset is not None and self.dataset.last_added is not None:
-            page.update_date = self.dataset.last_added.isoformat()
+        if self.update_date is not None:
+            page.update_date = self.update_date
         return page
 
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: MkFiles) -> str:
