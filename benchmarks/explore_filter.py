@@ -55,9 +55,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 GOAL_MS = 100
 READY = "[data-em-explore][data-em-ready]"
 QUICK_BUILD = (
-    "import sys, generator.build as b\n"
-    "from generator import assets, explore\n"
-    "b.producers = lambda: [explore.produce, assets.produce]\n"
+    "import sys, generator.publish.build as b\n"
+    "from generator.publish.sections import assets, explore\n"
+    "b.PRODUCERS = (explore.produce, assets.produce)\n"
     "from mkdocs.__main__ import cli\n"
     "cli(['build', '--clean', '-q', '-f', sys.argv[1]])\n"
 )

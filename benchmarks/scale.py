@@ -36,9 +36,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synthetic import synthetic_records  # noqa: E402
 
-from generator.build import SiteContext, generate, write_tree  # noqa: E402
-from generator.dataset import load  # noqa: E402
-from generator.taxonomy import parse_taxonomy  # noqa: E402
+from generator.evidence.dataset import load  # noqa: E402
+from generator.evidence.taxonomy import parse_taxonomy  # noqa: E402
+from generator.publish.build import generate  # noqa: E402
+from generator.publish.context import SiteContext  # noqa: E402
+from generator.publish.writer import write_tree  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.records import ordered  # noqa: E402
-from generator.taxonomy import Facet, Taxonomy, parse_taxonomy  # noqa: E402
+from generator.evidence.records import ordered  # noqa: E402
+from generator.evidence.taxonomy import Facet, Taxonomy, parse_taxonomy  # noqa: E402
 
 
 def _words(text: str) -> tuple[str, ...]:

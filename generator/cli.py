@@ -7,15 +7,16 @@ import datetime as dt
 import json
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .dataset import Dataset, InvalidData, UsageError, load
-from .records import DOI, SLUG, json_schema
-from .stats import render_stats
-from .template import render_template
-from .validate import Problem
+from .evidence.dataset import Dataset, InvalidData, UsageError, load
+from .evidence.records import DOI, SLUG, json_schema
+from .evidence.stats import render_stats
+from .evidence.template import render_template
+from .evidence.validate import Problem
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -59,8 +60,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .dataset import _load_config
-    from .taxonomy import parse_taxonomy
+    from .evidence.dataset import _load_config
+    from .evidence.taxonomy import parse_taxonomy
 
     taxonomy, problems = _load_config(args.data / "taxonomy.yaml", parse_taxonomy)
     if taxonomy is None:
@@ -71,8 +72,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .dataset import _load_config
-    from .taxonomy import parse_taxonomy
+    from .evidence.dataset import _load_config
+    from .evidence.taxonomy import parse_taxonomy
 
     if not re.fullmatch(SLUG[1:-1], args.id):
         print(f"evidence-map: error: '{args.id}' is not a valid id; use lowercase ascii letters, digits and hyphens, e.g. hon2017towards", file=sys.stderr)
@@ -97,9 +98,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_site
-
-    return build_site(args.config, strict=args.strict)
+    """Exactly `mkdocs build` with this config: the plugin validates and generates the pages."""
+    if not args.config.is_file():
+        print(f"evidence-map: error: no MkDocs configuration at {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(args.config)] + (["--strict"] if args.strict else [])
+    return subprocess.call(cmd, env=env)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""Reading the evidence: YAML records, taxonomy and review -> a validated Dataset."""

@@ -1,0 +1,160 @@
+"""Strict YAML loading: positions of values, no duplicate keys, no anchors or aliases."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True)
+class YamlProblem(Exception):
+    mark: Mark
+    message: str
+
+
+@dataclass
+class Document:
+    """A parsed YAML document and its node tree, to find where a value (or key) starts.
+
+    Positions are looked up on demand: only a record with a problem needs them."""
+
+    data: Any
+    root: yaml.Node | None = None
+    duplicates: list[YamlProblem] = field(default_factory=list)
+
+    def _nodes(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """(key node, value node) at path; (None, nearest ancestor) where the path ends early."""
+        key_node, node = None, self.root
+        for step in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                child = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                child = (None, node.value[step])
+            if child is None:
+                return None, node
+            key_node, node = child
+        return key_node, node
+
+    def where(self, path: Path_) -> Mark:
+        """Position of the value at path, or of its nearest ancestor that exists."""
+        node = self._nodes(path)[1]
+        return _mark(node.start_mark) if node is not None else Mark(1, 1)
+
+    def key_mark(self, path: Path_) -> Mark | None:
+        """Position of the mapping key at path."""
+        key = self._nodes(path)[0]
+        return _mark(key.start_mark) if key is not None else None
+
+
+def _mark(m: yaml.Mark) -> Mark:
+    return Mark(m.line + 1, m.column + 1)
+
+
+# libyaml's loader when present (about 10x faster: validation time is mostly YAML parsing).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _refuse_anchors(text: str) -> None:
+    """Raise at the first anchor or alias: an alias can expand to billions of nodes.
+
+    Events carry anchor names and positions; the composed nodes of libyaml do not."""
+    if "&" not in text and "*" not in text:  # neither can occur without its character
+        return
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(_mark(event.start_mark), f"aliases (*{event.anchor}) are not allowed; write the value out")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlProblem(_mark(event.start_mark), f"anchors (&{anchor}) are not allowed; write the value out")
+
+
+def _find_duplicates(node: yaml.Node, doc: Document) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            if key in seen:
+                first = _mark(seen[key].start_mark)
+                doc.duplicates.append(YamlProblem(
+                    _mark(key_node.start_mark), f"{key}: duplicate key (first at line {first.line}); YAML would silently keep only the last value"
+                ))
+                continue
+            seen[key] = key_node
+            _find_duplicates(value_node, doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _find_duplicates(item, doc)
+
+
+def _mark_at(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def parse(text: str) -> Document:
+    """Parse one YAML document; raise YamlProblem on syntax errors, anchors or aliases."""
+    loader = None
+    try:
+        _refuse_anchors(text)
+        loader = _Loader(text)  # the reader rejects control characters already here
+        node = loader.get_single_node()
+        doc = Document(data=None, root=node)
+        if node is not None:
+            _find_duplicates(node, doc)
+            doc.data = loader.construct_document(node)
+        return doc
+    except yaml.reader.ReaderError as e:
+        raise YamlProblem(_mark_at(text, e.position), f"character U+{e.character:04X} is not allowed in YAML; remove it") from None
+    except yaml.MarkedYAMLError as e:
+        m = e.problem_mark or e.context_mark
+        where = _mark(m) if m else Mark(1, 1)
+        what = " ".join(x for x in (e.context, e.problem) if x)
+        raise YamlProblem(where, f"YAML syntax error: {what}") from None
+    except yaml.YAMLError as e:
+        raise YamlProblem(Mark(1, 1), f"YAML error: {e}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+# JSON leaves these unescaped, but YAML either folds them as line breaks inside quoted scalars
+# (NEL, LS, PS) or rejects the whole block as non-printable.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def dump_scalar(value: Any) -> str:
+    """Any JSON-like value as one line of YAML (flow style), the way every writer here spells it:
+    null, true/false, slugs plain, other text double-quoted and escaped (JSON is YAML)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and yaml.safe_load(value) == value:
+        return value  # reads back as this very string (not a number, date, boolean or null)
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed); raise YamlProblem at the first invalid byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        col = e.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(Mark(line, col), f"file is not valid UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8") from None

@@ -1,0 +1,1 @@
+"""Publishing the evidence: a validated Dataset -> the files of the site."""

@@ -1,0 +1,391 @@
+"""Trends: Altair charts of the studies (Vega-Lite specs with inline data), the Trends page, the
+offline Vega bundle, and the figure markup that Home and the gap map share.
+
+Every chart is pre-aggregated here (pandas) and carries its counts as inline `values`, so the
+published spec, the page's table and the tests all read the same numbers. Bars link to Explore with
+site-root-relative URLs (field `explore`); the page's charts.js resolves them against the page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ..evidence.dataset import Dataset
+from ..evidence.taxonomy import NOT_REPORTED, Facet
+from . import frame, urls
+from .escape import json_for_script
+from .render import render
+
+BUNDLE = "assets/vendor/vega/vega-bundle.js"
+SPEC_DIR = "charts/"
+
+# Single facets charted besides every multi facet (the review's categories; the others are
+# bibliographic or have their own chart, like compared_with_no_transfer per year).
+SINGLE_FACETS = ("label_setting", "dimensionality", "brain_mri_specific")
+TASK = "task"
+APPROACH = "tl_approach"
+BASELINE = "compared_with_no_transfer"
+TOP_N = 15
+
+# Values that record the source's silence rather than a category: drawn grey, as findings.
+SILENT = (NOT_REPORTED, "unspecified", "unknown")
+BAR = "#4c78a8"
+GREY = "#9e9e9e"
+BASELINE_COLOURS = {"true": "#2a9d8f", "false": "#e76f51", "unknown": GREY}
+# As wide as the page's column; only the width follows it (heights are fixed or per bar).
+FULL_WIDTH: dict[str, Any] = {"width": "container", "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
+ROLE_COLOURS = {"source only": "#4c78a8", "source and target": "#72b7b2", "target only": "#f58518"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    """Site-root-relative link (e.g. to Explore); made relative to the page when rendered."""
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: str
+    description: str
+    spec: dict[str, Any]
+    table: Table
+
+    @property
+    def spec_path(self) -> str:
+        return f"{SPEC_DIR}{self.name}.vl.json"
+
+
+def num(n: int, href: str | None = None) -> Cell:
+    return Cell(str(n), href, numeric=True)
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """The published spec file: stable key order, readable."""
+    return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def compact_json(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Vega-Lite dict, validated against the schema by Altair. No selections or params are used, so
+    Altair generates no counter-based names and the output is the same on every build."""
+    return chart.to_dict()
+
+
+def bars_height(n: int, step: int = 22) -> int:
+    """A fixed height for n bands: Vega-Lite warns about a step height in a container-wide chart."""
+    return max(n, 1) * step
+
+
+def lower(label: str) -> str:
+    """A label inside a sentence: 'Task' -> 'task', but 'ML method' and 'TL approach' stay."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def studies_text(count: str) -> str:
+    """A Vega expression: 'n studies' for a mark's accessible description."""
+    return f"{count} + ({count} == 1 ? ' study' : ' studies')"
+
+
+def explore(**filters: str) -> str:
+    return urls.explore_url(filters)
+
+
+def year_range(year: int) -> str:
+    return f"{year}-{year}"
+
+
+def years_of(df: pd.DataFrame) -> list[int]:
+    """Every year from the first to the last study: a year without studies shows as a gap."""
+    return list(range(int(df["year"].min()), int(df["year"].max()) + 1)) if len(df) else []
+
+
+def facet_values(facet: Facet, counts: dict[str, int]) -> list[str]:
+    """Vocabulary order, then 'not reported' when a study left the facet empty."""
+    return facet.slugs + ([NOT_REPORTED] if counts.get(NOT_REPORTED) else [])
+
+
+def count_by(df: pd.DataFrame, column: str) -> dict[str, int]:
+    """Studies per value (a study counts once per value it has)."""
+    return {str(k): int(v) for k, v in frame.long(df, column).groupby(column)["id"].nunique().items()}
+
+
+# --------------------------------------------------------------------------- the charts
+
+
+def per_year_by_task(ds: Dataset, df: pd.DataFrame) -> Chart:
+    facet = ds.taxonomy[TASK]
+    years = years_of(df)
+    cells = frame.long(df, TASK).groupby(["year", TASK])["id"].nunique()
+    order = facet_values(facet, count_by(df, TASK))
+    rows = [
+        {"year": int(y), TASK: t, "label": facet.label_of(t), "order": order.index(t), "count": int(n),
+         "explore": explore(**{TASK: t, "year": year_range(int(y))})}
+        for (y, t), n in sorted(cells.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))
+    ]
+    labels = [facet.label_of(t) for t in order]
+    title = f"Studies per year by {lower(facet.label)}"
+    description = (f"Number of studies published each year from {years[0]} to {years[-1]}, stacked by {lower(facet.label)}; "
+                   f"a study with several {lower(facet.label)}s counts once in each.") if years else "No studies yet."
+    base = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
+        aria=f"datum.year + ', ' + datum.label + ': ' + {studies_text('datum.count')}")
+    chart = base.mark_bar().encode(
+        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title="Studies", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("label:N", title=facet.label, scale=alt.Scale(domain=labels, scheme="tableau10")),
+        order=alt.Order("order:Q"),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title=facet.label), alt.Tooltip("count:Q", title="Studies")],
+    ).properties(**FULL_WIDTH, height=280)
+    totals = df.groupby("year")["id"].nunique()
+    header = ("Year", "Studies", *labels)
+    table_rows = []
+    for y in years:
+        total = int(totals.get(y, 0))
+        by_task = [int(cells.get((y, t), 0)) for t in order]
+        table_rows.append((
+            Cell(str(y)), num(total, explore(year=year_range(y))),
+            *(num(n, explore(**{TASK: t, "year": year_range(y)})) for t, n in zip(order, by_task, strict=True)),
+        ))
+    return Chart("per-year-by-task", title, description, to_spec(chart), Table(header, tuple(table_rows)))
+
+
+def facet_chart_facets(ds: Dataset) -> list[Facet]:
+    return [f for f in ds.taxonomy.facets if f.multi or f.name in SINGLE_FACETS]
+
+
+def chart_name(facet_name: str) -> str:
+    return "by-" + facet_name.replace("_", "-")
+
+
+def per_facet_value(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
+    counts = count_by(df, facet.name)
+    total = len(df)
+    values = facet_values(facet, counts)
+    # Sorted by count; ties keep vocabulary order. Values no study has stay, at the bottom: gaps.
+    values.sort(key=lambda v: -counts.get(v, 0))
+    rows = [
+        {facet.name: v, "label": facet.label_of(v), "count": counts.get(v, 0),
+         "share": round(counts.get(v, 0) / total, 4) if total else 0,
+         "kind": "not reported" if v in SILENT else "reported", "explore": explore(**{facet.name: v})}
+        for v in values
+    ]
+    labels = [r["label"] for r in rows]
+    title = f"Studies per {lower(facet.label)}"
+    several = " (a study can have several)" if facet.multi else ""
+    description = f"Number of studies for each {lower(facet.label)}{several}, most frequent first; grey bars are studies where it was not reported."
+    base = alt.Chart().transform_calculate(aria=f"datum.label + ': ' + {studies_text('datum.count')}").encode(
+        y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("label:N", title=facet.label), alt.Tooltip("count:Q", title="Studies"),
+                 alt.Tooltip("share:Q", title="Share of studies", format=".0%")],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("kind:N", scale=alt.Scale(domain=["reported", "not reported"], range=[BAR, GREY]), legend=None))
+    text = base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q")
+    chart = alt.layer(bars, text, data=alt.Data(values=rows), title=title, description=description).properties(
+        **FULL_WIDTH, height=bars_height(len(rows)))
+    table = Table(
+        (facet.label, "Studies", "Share of studies"),
+        tuple((Cell(r["label"], r["explore"]), num(r["count"], r["explore"]), Cell(f"{r['share']:.0%}", numeric=True)) for r in rows),
+    )
+    return Chart(chart_name(facet.name), title, description, to_spec(chart), table)
+
+
+def _top(counter: dict[str, int], n: int = TOP_N) -> list[str]:
+    """The n most used names; ties broken alphabetically so the cut is stable."""
+    return sorted(counter, key=lambda k: (-counter[k], k.casefold(), k))[:n]
+
+
+def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
+    roles: dict[str, dict[str, int]] = {}
+    for src, tgt in zip(df["source_datasets"], df["target_datasets"], strict=True):
+        for name in dict.fromkeys((*src, *tgt)):
+            role = "source and target" if name in src and name in tgt else "source only" if name in src else "target only"
+            roles.setdefault(name, dict.fromkeys(ROLE_COLOURS, 0))[role] += 1
+    totals = {k: sum(v.values()) for k, v in roles.items()}
+    names = _top(totals)
+    rows = [
+        {"dataset": name, "role": role, "order": i, "count": n, "total": totals[name], "explore": explore(q=name)}
+        for name in names for i, (role, n) in enumerate(roles[name].items()) if n
+    ]
+    title = "Most used datasets"
+    description = (f"The {len(names)} datasets used by most studies, as source or target of the transfer; "
+                   "each study counts once per dataset, coloured by the role the dataset played.")
+    chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
+        aria=f"datum.dataset + ' (' + datum.role + '): ' + {studies_text('datum.count')}",
+    ).mark_bar().encode(
+        y=alt.Y("dataset:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="Studies", stack="zero", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("role:N", title="Used as", scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))),
+        order=alt.Order("order:Q"),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("dataset:N", title="Dataset"), alt.Tooltip("role:N", title="Used as"),
+                 alt.Tooltip("count:Q", title="Studies"), alt.Tooltip("total:Q", title="Studies in all")],
+    ).properties(**FULL_WIDTH, height=bars_height(len(names)))
+    table = Table(
+        ("Dataset", "Studies", *(r.capitalize() for r in ROLE_COLOURS)),
+        tuple((Cell(name, explore(q=name)), num(totals[name], explore(q=name)), *(num(roles[name][r]) for r in ROLE_COLOURS)) for name in names),
+    )
+    return Chart("top-datasets", title, description, to_spec(chart), table)
+
+
+def top_architectures(ds: Dataset, df: pd.DataFrame) -> Chart:
+    counts = count_by(df, "architectures")
+    names = _top(counts)
+    rows = [{"architecture": a, "count": counts[a], "explore": explore(q=a)} for a in names]
+    title = "Most used architectures"
+    description = f"The {len(names)} network architectures named by most studies; 'custom' is a network designed for the study."
+    base = alt.Chart().transform_calculate(aria=f"datum.architecture + ': ' + {studies_text('datum.count')}").encode(
+        y=alt.Y("architecture:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("architecture:N", title="Architecture"), alt.Tooltip("count:Q", title="Studies")],
+    )
+    chart = alt.layer(base.mark_bar(color=BAR), base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q"),
+                      data=alt.Data(values=rows), title=title, description=description)
+    chart = chart.properties(**FULL_WIDTH, height=bars_height(len(names)))
+    table = Table(("Architecture", "Studies"), tuple((Cell(r["architecture"], r["explore"]), num(r["count"], r["explore"])) for r in rows))
+    return Chart("top-architectures", title, description, to_spec(chart), table)
+
+
+def approach_over_time(ds: Dataset, df: pd.DataFrame) -> Chart:
+    facet = ds.taxonomy[APPROACH]
+    years = years_of(df)
+    cells = frame.long(df, APPROACH).groupby([APPROACH, "year"])["id"].nunique()
+    order = facet_values(facet, count_by(df, APPROACH))
+    labels = [facet.label_of(v) for v in order]
+    rows = [
+        {APPROACH: v, "label": facet.label_of(v), "year": y, "count": int(cells[(v, y)]),
+         "explore": explore(**{APPROACH: v, "year": year_range(y)})}
+        for v in order for y in years if (v, y) in cells
+    ]
+    title = f"{facet.label} over time"
+    description = (f"Number of studies per {lower(facet.label)} and year, darker for more studies; "
+                   "empty squares are combinations no study reported.")
+    base = alt.Chart().transform_calculate(aria=f"datum.label + ', ' + datum.year + ': ' + {studies_text('datum.count')}").encode(
+        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("label:N", title=None, scale=alt.Scale(domain=labels), axis=alt.Axis(labelLimit=260)),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("label:N", title=facet.label), alt.Tooltip("year:O", title="Year"), alt.Tooltip("count:Q", title="Studies")],
+    )
+    rects = base.mark_rect(stroke="#8888", strokeWidth=0.5).encode(
+        color=alt.Color("count:Q", title="Studies", scale=alt.Scale(scheme="blues", domainMin=0)))
+    # Counts printed on the cells; dark text on light cells, light text on dark ones.
+    most = max((r["count"] for r in rows), default=1)
+    text = base.mark_text(fontSize=11, aria=False).encode(
+        text="count:Q",
+        color=alt.condition(f"datum.count > {most / 2}", alt.value("white"), alt.value("#222")),
+    )
+    chart = alt.layer(rects, text, data=alt.Data(values=rows), title=title, description=description).properties(
+        **FULL_WIDTH, height=bars_height(len(labels), 26))
+    header = (facet.label, *map(str, years))
+    table = Table(header, tuple(
+        (Cell(facet.label_of(v), explore(**{APPROACH: v})),
+         *(num(int(cells.get((v, y), 0)), explore(**{APPROACH: v, "year": year_range(y)})) for y in years))
+        for v in order
+    ))
+    return Chart("tl-approach-over-time", title, description, to_spec(chart), table)
+
+
+def baseline_share(ds: Dataset, df: pd.DataFrame) -> Chart:
+    facet = ds.taxonomy[BASELINE]
+    years = years_of(df)
+    cells = frame.long(df, BASELINE).groupby(["year", BASELINE])["id"].nunique()
+    totals = df.groupby("year")["id"].nunique()
+    order = facet_values(facet, count_by(df, BASELINE))
+    labels = [facet.label_of(v) for v in order]
+    colours = [BASELINE_COLOURS.get(v, BAR) for v in order]
+    rows = [
+        {"year": y, BASELINE: v, "label": facet.label_of(v), "order": order.index(v), "count": int(cells[(y, v)]),
+         "year_total": int(totals[y]), "share": round(int(cells[(y, v)]) / int(totals[y]), 4),
+         "explore": explore(**{BASELINE: v, "year": year_range(y)})}
+        for y in years for v in order if (y, v) in cells
+    ]
+    title = "Share of studies that compared with no transfer, per year"
+    description = (f"For each year, the share of studies that reported a baseline trained without transfer ({lower(facet.label)}: "
+                   + ", ".join(labels) + "); hover or see the table for the number of studies behind each share.")
+    chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
+        aria=f"datum.year + ', ' + datum.label + ': ' + datum.count + ' of ' + {studies_text('datum.year_total')}",
+    ).mark_bar().encode(
+        x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title="Share of the year's studies", stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", title=facet.label, scale=alt.Scale(domain=labels, range=colours)),
+        order=alt.Order("order:Q"),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title=facet.label),
+                 alt.Tooltip("count:Q", title="Studies"), alt.Tooltip("share:Q", title="Share", format=".0%"),
+                 alt.Tooltip("year_total:Q", title="Studies that year")],
+    ).properties(**FULL_WIDTH, height=260)
+    positive = "true" if "true" in order else order[0]
+    header = ("Year", "Studies", *labels, f"Share “{facet.label_of(positive)}”")
+    table_rows = []
+    for y in years:
+        n = int(totals.get(y, 0))
+        share = f"{int(cells.get((y, positive), 0)) / n:.0%}" if n else "–"
+        table_rows.append((Cell(str(y)), num(n, explore(year=year_range(y))),
+                           *(num(int(cells.get((y, v), 0)), explore(**{BASELINE: v, "year": year_range(y)})) for v in order),
+                           Cell(share, numeric=True)))
+    return Chart("baseline-share-per-year", title, description, to_spec(chart), Table(header, tuple(table_rows)))
+
+
+def over_time(ds: Dataset, df: pd.DataFrame) -> list[Chart]:
+    names = ds.taxonomy.by_name
+    return ([per_year_by_task(ds, df)] if TASK in names else []) + ([approach_over_time(ds, df)] if APPROACH in names else []) + (
+        [baseline_share(ds, df)] if BASELINE in names else [])
+
+
+def all_charts(ds: Dataset) -> list[Chart]:
+    """Every chart of the Trends page, in page order (empty when there are no studies)."""
+    df = frame.studies(ds)
+    if df.empty:
+        return []
+    return [*over_time(ds, df), *(per_facet_value(ds, df, f) for f in facet_chart_facets(ds)), top_datasets(ds, df), top_architectures(ds, df)]
+
+
+# --------------------------------------------------------------------------- markup
+
+
+def figure(chart: Chart, page_url: str, extra_class: str = "") -> str:
+    """The chart's block of HTML for a Markdown page at page_url: container (filled by charts.js),
+    description, inline spec (JSON in a <template>), numbers table and spec link. Raw HTML without blank lines, so Markdown
+    leaves it alone."""
+    base = urls.relative(page_url, "")
+    html = render(
+        "charts_figure.html.j2",
+        chart=chart, base=base, spec_inline=json_for_script(chart.spec), extra_class=extra_class,
+    )
+    return html.strip() + "\n"
+
+
+@cache
+def vendor_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed in one script from vl-convert-python; wrapped in a function so
+    its top-level names stay out of the page's global scope (only window.vegaEmbed & co. are set)."""
+    import vl_convert
+
+    return "/* Vega, Vega-Lite and vega-embed, bundled by vl-convert-python " + vl_convert.__version__ + " */\n(function () {\n" + (
+        vl_convert.javascript_bundle() + "\n})();\n")

@@ -1,0 +1,50 @@
+"""The downloads of the whole map, declared as a table (file, format, description, renderer)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..evidence.dataset import Dataset
+from ..evidence.records import json_schema
+from . import bibtex, ris
+from .table import columns, rows
+
+
+def to_csv(ds: Dataset) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(ds.taxonomy), lineterminator="\r\n")  # RFC 4180
+    writer.writeheader()
+    writer.writerows(rows(sorted(ds.studies, key=lambda s: s.id), ds.taxonomy))
+    return out.getvalue()
+
+
+def to_json(ds: Dataset) -> str:
+    records = [s.record(ds.taxonomy) for s in sorted(ds.studies, key=lambda s: s.id)]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema(ds: Dataset) -> str:
+    return json.dumps(json_schema(ds.taxonomy), ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class Download:
+    file: str
+    """Path relative to the docs folder."""
+    format: str
+    description: str
+    render: Callable[[Dataset], str]
+
+
+DOWNLOADS = (
+    Download("data/studies.csv", "CSV", "One row per study; multi-valued fields joined with \"; \"; facets as value codes.", to_csv),
+    Download("data/studies.json", "JSON", "An array of records, each exactly as its YAML file (valid against the JSON Schema).", to_json),
+    Download("data/studies.bib", "BibTeX", "One entry per study; the key is the study id.", lambda ds: bibtex.bibliography(ds.studies)),
+    Download("data/studies.ris", "RIS", "One record per study, for reference managers (Zotero, EndNote, Mendeley).",
+             lambda ds: ris.records(ds.studies, ds.taxonomy)),
+    Download("data/study.schema.json", "JSON Schema", "The schema of one record file, generated from the record model and the taxonomy.", schema),
+)

@@ -1,0 +1,38 @@
+"""RIS records for studies (the Data download and each study page): one tag per line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..evidence.records import Study
+from ..evidence.taxonomy import Taxonomy
+from .render import one_line
+
+TYPES = {"journal-article": "JOUR", "conference-paper": "CONF", "book-chapter": "CHAP", "preprint": "UNPB"}
+"""Publication type -> RIS reference type; anything else is GEN."""
+
+
+def _line(tag: str, value: object) -> str:
+    # A line break inside a value would start a forged tag (e.g. "ER  -"): values are one line.
+    return f"{tag}  - {one_line(value)}".rstrip() + "\n"
+
+
+def record(study: Study, taxonomy: Taxonomy | None = None) -> str:
+    lines = [_line("TY", TYPES.get(study.publication_type, "GEN")), _line("ID", study.id), _line("TI", study.title)]
+    lines += [_line("AU", a) for a in study.authors]
+    lines += [_line("PY", study.year), _line("T2", study.venue)]
+    if study.doi:
+        lines.append(_line("DO", study.doi))
+    if study.url:
+        lines.append(_line("UR", study.url))
+    lines.append(_line("N1", study.summary))
+    if taxonomy is not None:
+        for facet in taxonomy.facets:
+            if facet.multi:
+                lines += [_line("KW", facet.label_of(v)) for v in study.facets.get(facet.name, ())]
+    lines.append("ER  - \n")
+    return "".join(lines)
+
+
+def records(studies: Sequence[Study], taxonomy: Taxonomy | None = None) -> str:
+    return "\n".join(record(s, taxonomy) for s in sorted(studies, key=lambda s: s.id))

@@ -1,0 +1,144 @@
+"""Explore: every study in one faceted, filterable table.
+
+The build writes the page (intro, the filter mount point and the whole table as plain HTML, so the
+page lists every study without JavaScript), the data the glue script filters (studies.json), the
+RIS text of every study (fetched only when a reader downloads RIS) and the DataTables bundle that
+the `itables` package ships. assets/explore.js turns the plain table into the filterable one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ...evidence.dataset import Dataset
+from ...evidence.records import Study
+from ...evidence.taxonomy import NOT_REPORTED, Facet, Taxonomy
+from .. import render, ris, table, urls
+from ..context import Files, SiteContext
+
+PAGE = "explore/index.md"
+PAGE_URL = "explore/"
+DATA = "explore/studies.json"
+RIS = "explore/studies-ris.json"
+VENDOR = "assets/vendor/datatables/"
+
+TABLE_FACETS = ("task", "application", "tl_approach", "source_domain", "mri_modality")
+"""Facet columns of the table, as the issue names them (any missing from a taxonomy are skipped)."""
+
+SEARCHED = ("title", "authors", "summary", "source_datasets", "target_datasets", "architectures")
+"""table.py columns the free-text search looks in."""
+
+
+def _itables_dir() -> Path:
+    """The folder of the DataTables bundle inside the installed itables package."""
+    import itables
+
+    return Path(itables.__file__).resolve().parent / "html"
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+def table_facets(taxonomy: Taxonomy) -> list[Facet]:
+    return [taxonomy[name] for name in TABLE_FACETS if name in taxonomy.by_name]
+
+
+def filter_values(facet: Facet) -> list[str]:
+    """The slugs a reader can filter a facet by: its vocabulary, plus 'not reported' for multi facets."""
+    return facet.slugs + ([NOT_REPORTED] if facet.multi else [])
+
+
+def ordered_studies(studies: Sequence[Study]) -> list[Study]:
+    """Newest first, then by first author and title: the order of the plain table and of the data."""
+    return sorted(studies, key=lambda s: (-s.year, s.first_author.casefold(), s.title.casefold(), s.id))
+
+
+def study_link(study: Study) -> str:
+    return urls.relative(PAGE_URL, urls.study_url(study.id))
+
+
+def explore_data(ds: Dataset) -> dict[str, Any]:
+    """What explore.js filters: facet vocabularies once, then per study its facet value indices
+    (into those vocabularies, so a filter is a bit test) and its table.py row (the CSV download)."""
+    tax = ds.taxonomy
+    facets = []
+    index: dict[str, dict[str, int]] = {}
+    for f in tax.facets:
+        slugs = filter_values(f)
+        index[f.name] = {s: i for i, s in enumerate(slugs)}
+        facets.append({"name": f.name, "label": f.label, "multi": f.multi, "values": [[s, f.label_of(s)] for s in slugs]})
+    studies = [
+        {
+            "id": s.id,
+            "url": study_link(s),
+            "authors": s.short_authors,
+            "f": [[index[f.name][v] for v in s.values(f.name)] for f in tax.facets],
+            "row": list(table.row(s, tax).values()),
+        }
+        for s in ordered_studies(ds.studies)
+    ]
+    return {
+        "columns": table.columns(tax),
+        "search": list(SEARCHED),
+        "display": [f.name for f in table_facets(tax)],
+        "facets": facets,
+        "studies": studies,
+    }
+
+
+def ris_data(ds: Dataset) -> list[str]:
+    """RIS records (as the Data page's RIS has them) in the order of studies.json, so the page
+    picks the filtered ones by index."""
+    return [ris.record(s, ds.taxonomy) for s in ordered_studies(ds.studies)]
+
+
+# --- page -----------------------------------------------------------------------------------------
+
+def table_rows(ds: Dataset) -> list[dict[str, Any]]:
+    """Cells of the plain table, as text: the template escapes them."""
+    facets = table_facets(ds.taxonomy)
+    return [
+        {
+            "url": study_link(s), "title": s.title, "authors": s.short_authors, "year": s.year, "venue": s.venue,
+            "facets": [", ".join(f.label_of(v) for v in s.values(f.name)) for f in facets], "code_url": s.code_url,
+        }
+        for s in ordered_studies(ds.studies)
+    ]
+
+
+def page(ds: Dataset) -> str:
+    """The Markdown page; the table is raw HTML (every value through render.html: escaped, one line,
+    so no value can end the HTML block or start Markdown)."""
+    return render.render(
+        "explore.md.j2", page=PAGE, total=len(ds.studies), table_facets=table_facets(ds.taxonomy), rows=table_rows(ds),
+        data=Path(DATA).name, ris=Path(RIS).name,
+    )
+
+
+# --- vendor bundle --------------------------------------------------------------------------------
+
+def vendor_files() -> Files:
+    """DataTables (with jQuery) exactly as the installed itables package ships it; licences are in
+    the bundle's own header comments. Copied at build time: never committed, never from a CDN."""
+    src = _itables_dir()
+    notice = (
+        f"dt_bundle.js and dt_bundle.css are copied unchanged from the Python package itables "
+        f"{metadata.version('itables')} (itables/html/). They bundle jQuery and DataTables with its "
+        f"extensions; their licences (MIT) are in the header comments of dt_bundle.js.\n"
+    )
+    return {
+        VENDOR + "dt_bundle.js": (src / "dt_bundle.js").read_bytes(),
+        VENDOR + "dt_bundle.css": (src / "dt_bundle.css").read_bytes(),
+        VENDOR + "NOTICE.txt": notice,
+    }
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def produce(ds: Dataset, ctx: SiteContext) -> Files:
+    return {PAGE: page(ds), DATA: _json(explore_data(ds)), RIS: _json(ris_data(ds)), **vendor_files()}

@@ -1,0 +1,76 @@
+"""Browse by facet: an index of facets, an index per facet, and a page per facet value listing its
+studies (title, first author, year; newest first). Empty multi facets get a 'not reported' page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ...evidence.dataset import Dataset
+from ...evidence.records import Study
+from ...evidence.stats import facet_counts
+from ...evidence.taxonomy import NOT_REPORTED, Facet
+from ..context import Files, SiteContext
+from ..render import render
+from ..urls import explore_url, facet_file, study_file
+
+INDEX = "facets/index.md"
+
+
+def by_value(studies: Sequence[Study], facet: Facet) -> dict[str, list[Study]]:
+    """Studies of each value of a facet, sorted by year (newest first), then title."""
+    out: dict[str, list[Study]] = defaultdict(list)
+    for s in studies:
+        for v in s.values(facet.name):
+            out[v].append(s)
+    return {v: sorted(ss, key=lambda s: (-s.year, s.title, s.id)) for v, ss in out.items()}
+
+
+def definition(facet: Facet, slug: str) -> str:
+    if slug == NOT_REPORTED:
+        return f"Studies whose record gives no value for {facet.label} (the source does not report it)."
+    return facet.by_slug[slug].definition
+
+
+def explore_file(facet: Facet, slug: str) -> str:
+    """Explore filtered to one value, as a docs file link with the filter query."""
+    return "explore/index.md" + explore_url({facet.name: [slug]}).removeprefix("explore/")
+
+
+def value_page(facet: Facet, slug: str, studies: list[Study], total: int) -> str:
+    this = facet_file(facet.name, slug)
+    return render(
+        "facet_value.md.j2", facet=facet, label=facet.label_of(slug), definition=definition(facet, slug),
+        count=len(studies), total=total, this=this, facet_index=facet_file(facet.name), facets_index=INDEX,
+        explore=explore_file(facet, slug),
+        studies=[{"study": s, "file": study_file(s.id)} for s in studies],
+    )
+
+
+def facet_index(facet: Facet, ds: Dataset) -> str:
+    this = facet_file(facet.name)
+    rows = [
+        {"label": facet.label_of(slug), "slug": slug, "file": facet_file(facet.name, slug), "count": n,
+         "definition": definition(facet, slug)}
+        for slug, n in facet_counts(ds.studies, facet)
+    ]
+    return render("facet.md.j2", facet=facet, rows=rows, this=this, facets_index=INDEX, total=len(ds.studies))
+
+
+def facets_index(ds: Dataset) -> str:
+    facets = [
+        {"facet": f, "file": facet_file(f.name),
+         "values": [{"label": f.label_of(slug), "file": facet_file(f.name, slug), "count": n} for slug, n in facet_counts(ds.studies, f)]}
+        for f in ds.taxonomy.facets
+    ]
+    return render("facets.md.j2", facets=facets, this=INDEX, total=len(ds.studies))
+
+
+def produce(ds: Dataset, ctx: SiteContext) -> Files:
+    files: Files = {INDEX: facets_index(ds)}
+    for facet in ds.taxonomy.facets:
+        files[facet_file(facet.name)] = facet_index(facet, ds)
+        groups = by_value(ds.studies, facet)
+        for slug, _ in facet_counts(ds.studies, facet):
+            files[facet_file(facet.name, slug)] = value_page(facet, slug, groups.get(slug, []), len(ds.studies))
+    return files

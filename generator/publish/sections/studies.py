@@ -1,0 +1,91 @@
+"""One page per study at /studies/<id>/: citation, categories, data, BibTeX/RIS, related studies,
+and the metadata reference managers and search engines read (Highwire tags, schema.org JSON-LD)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ...evidence.dataset import Dataset
+from ...evidence.records import Study
+from ...evidence.taxonomy import Taxonomy
+from .. import bibtex, ris
+from ..context import Files, SiteContext
+from ..frontmatter import front_matter
+from ..related import related, related_facets
+from ..render import render
+from ..urls import facet_file, study_file
+
+
+def doi_url(doi: str) -> str:
+    # Percent-encode what a DOI may hold but a URL may not (#, ?, %, spaces, quotes, <>).
+    return "https://doi.org/" + quote(doi, safe="/:;()[]._-")
+
+
+def venue_tag(study: Study) -> str:
+    """Highwire tag for the venue: Zotero and Google Scholar read the item type from it."""
+    return {
+        "conference-paper": "citation_conference_title", "book-chapter": "citation_inbook_title",
+    }.get(study.publication_type, "citation_journal_title")
+
+
+def citation_meta(study: Study) -> list[list[str]]:
+    """Highwire Press <meta name content> pairs, in the order Google Scholar documents them."""
+    tags = [["citation_title", study.title]]
+    tags += [["citation_author", a] for a in study.authors]
+    tags += [["citation_publication_date", str(study.year)], [venue_tag(study), study.venue]]
+    if study.doi:
+        tags.append(["citation_doi", study.doi])
+    if study.url:
+        tags.append(["citation_abstract_html_url", study.url])
+    return tags
+
+
+def json_ld(study: Study, taxonomy: Taxonomy) -> dict[str, Any]:
+    """schema.org ScholarlyArticle; text values are the record's strings, unchanged."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": study.title,
+        "headline": study.title,
+        "author": [{"@type": "Person", "name": a} for a in study.authors],
+        "datePublished": str(study.year),
+        "isPartOf": {"@type": "Periodical" if study.publication_type in ("journal-article", "preprint") else "CreativeWork", "name": study.venue},
+        "description": study.summary,
+        "keywords": [f.label_of(v) for f in taxonomy.facets if f.multi for v in study.facets[f.name]],
+    }
+    same_as = [u for u in (doi_url(study.doi) if study.doi else None, study.url) if u]
+    if study.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": study.doi}
+    if same_as:
+        data["url"] = same_as[0]
+        data["sameAs"] = same_as
+    return data
+
+
+def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]]) -> str:
+    tax = ds.taxonomy
+    this = study_file(study.id)
+    meta = {
+        "edit_path": study.path,
+        "citation_meta": citation_meta(study),
+        "json_ld": json_ld(study, tax),
+    }
+    facets = [
+        {"label": f.label, "values": [{"label": f.label_of(v), "file": facet_file(f.name, v)} for v in study.values(f.name)]}
+        for f in tax.facets
+    ]
+    body = render(
+        "study.md.j2", study=study, this=this, facets=facets,
+        publication_type=tax["publication_type"].label_of(study.publication_type) if "publication_type" in tax.by_name else None,
+        doi_url=doi_url(study.doi) if study.doi else None, edit_url=ctx.edit_url(study.path),
+        bibtex=bibtex.entry(study), ris=ris.record(study, tax),
+        related_labels=", ".join(tax[f].label for f in related_facets(tax)),
+        related=[{"study": s, "file": study_file(s.id), "shared": n} for s, n in related_studies],
+    )
+    return front_matter(meta) + body
+
+
+def produce(ds: Dataset, ctx: SiteContext) -> Files:
+    rel = related(ds.studies, ds.taxonomy)
+    return {study_file(s.id): page(s, ds, ctx, rel[s.id]) for s in sorted(ds.studies, key=lambda s: s.id)}

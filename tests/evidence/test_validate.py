@@ -1,0 +1,367 @@
+"""Every bad-input kind is reported with its file, line, column and a precise message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from tests.conftest import VALID, make_data, record
+
+TODAY = dt.date.today()
+
+
+def dump(rec: dict) -> str:
+    return yaml.safe_dump(rec, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def pos(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """1-based line and column of the nth occurrence of needle: computed from the text, not the code."""
+    start = -1
+    for _ in range(nth):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], files: dict[str, str | bytes]) -> tuple[int, list[str]]:
+    """Validate a data folder holding one valid record plus the given files; returns (exit, error lines)."""
+    monkeypatch.chdir(tmp_path)
+    make_data(tmp_path, [])
+    for name, content in files.items():
+        path = tmp_path / "data" / "studies" / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    code = main(["validate", "--data", "data"])
+    err = capsys.readouterr().err.splitlines()
+    return code, [line for line in err if ": error: " in line]
+
+
+def one_error(tmp_path, monkeypatch, capsys, name: str, content: str | bytes) -> str:
+    code, errors = run(tmp_path, monkeypatch, capsys, {name: content})
+    assert code == 1
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_valid_record_passes(tmp_path, monkeypatch, capsys):
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record())})
+    assert (code, errors) == (0, [])
+
+
+def test_syntax_error_reports_its_line(tmp_path, monkeypatch, capsys):
+    text = dump(record()).replace("venue: NeuroImage", "venue: [NeuroImage")
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    assert err.startswith("data/studies/doe2020transfer.yaml:")
+    assert "YAML syntax error" in err
+    line = int(err.split(":")[1])
+    assert line >= pos(text, "venue:")[0]
+
+
+def test_duplicate_key_is_an_error_not_silently_dropped(tmp_path, monkeypatch, capsys):
+    text = dump(record()) + "title: Another title\n"
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "title:", 2)
+    first, _ = pos(text, "title:")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col}: error: title: duplicate key (first at line {first}); "
+                   "YAML would silently keep only the last value")
+
+
+def test_aliases_are_refused(tmp_path, monkeypatch, capsys):
+    text = dump(record(drop=["source_datasets", "target_datasets"])) + "source_datasets: &d [BraTS]\ntarget_datasets: *d\n"
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "&d")
+    assert err == f"data/studies/doe2020transfer.yaml:{line}:{col}: error: anchors (&d) are not allowed; write the value out"
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch, capsys):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", bomb)
+    assert err == "data/studies/doe2020transfer.yaml:1:4: error: anchors (&a) are not allowed; write the value out"
+
+
+def test_top_level_must_be_a_mapping(tmp_path, monkeypatch, capsys):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", "- id: doe2020transfer\n")
+    assert err == "data/studies/doe2020transfer.yaml:1:1: error: expected a mapping of fields at the top level, got a list"
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n", "---\n"])
+def test_empty_file(tmp_path, monkeypatch, capsys, content):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", content)
+    assert err == "data/studies/doe2020transfer.yaml:1:1: error: file is empty; expected a study record (field: value lines)"
+
+
+def test_every_missing_required_field_is_reported(tmp_path, monkeypatch, capsys):
+    required = ["title", "authors", "year", "venue", "publication_type", "summary", "task", "application", "added", "extracted_from"]
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record(drop=required))})
+    assert code == 1
+    assert sorted(e.split(": error: ")[1].split(":")[0] for e in errors) == sorted(required)
+    for e in errors:
+        assert e.startswith("data/studies/doe2020transfer.yaml:1:1: error: ")
+        assert "required field is missing" in e
+    task = next(e for e in errors if ": task:" in e)
+    assert "(allowed: classification, segmentation," in task
+
+
+def test_optional_facets_may_be_left_out(tmp_path, monkeypatch, capsys):
+    rec = record(drop=["mri_modality", "ml_method", "tl_approach", "source_domain", "issues_addressed", "dimensionality",
+                       "label_setting", "brain_mri_specific", "compared_with_no_transfer", "doi", "url", "code_url", "key_result"])
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(rec)}) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", 2019, "title: expected text, got the number 2019"),
+        ("year", "2019", "year: expected a whole number (e.g. 2019), got '2019'"),
+        ("authors", "Doe, Jane", "authors: expected a list (one '- item' per line, or [] for none), got 'Doe, Jane'"),
+        ("authors_truncated", "yes", "authors_truncated: expected true or false, got 'yes'"),
+        ("added", "15 January 2026", "added: expected a date written YYYY-MM-DD (unquoted), got '15 January 2026'"),
+        ("venue", None, "venue: is empty; expected text"),
+        ("summary", "", "summary: must not be empty"),
+    ],
+)
+def test_wrong_types(tmp_path, monkeypatch, capsys, field, value, message):
+    text = dump(record(**{field: value}))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, _ = pos(text, f"\n{field}:")
+    col = len(field) + 3
+    assert err == f"data/studies/doe2020transfer.yaml:{line + 1}:{col}: error: {message}"
+
+
+def test_wrong_type_inside_a_list_names_the_item(tmp_path, monkeypatch, capsys):
+    text = dump(record(authors=["Doe, Jane", 42]))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "- 42")
+    assert err == f"data/studies/doe2020transfer.yaml:{line}:{col + 2}: error: authors item 2: expected text, got the number 42"
+
+
+def test_unknown_field_with_did_you_mean(tmp_path, monkeypatch, capsys):
+    rec = record(drop=["summary"])
+    rec["sumary"] = "typo"
+    text = dump(rec)
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    line, col = pos(text, "sumary:")
+    assert code == 1
+    assert f"data/studies/doe2020transfer.yaml:{line}:{col}: error: sumary: unknown field; did you mean 'summary'? (allowed fields: id, title," in "\n".join(errors)
+    assert any(e.endswith("summary: required field is missing") for e in errors)
+
+
+def test_controlled_value_with_did_you_mean(tmp_path, monkeypatch, capsys):
+    text = dump(record(application=["brain-tumor", "alzheimer"]))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "- alzheimer")
+    assert err.startswith(
+        f"data/studies/doe2020transfer.yaml:{line}:{col + 2}: error: application: 'alzheimer' is not an allowed value; "
+        "did you mean 'alzheimers-disease'? (allowed: alzheimers-disease, mild-cognitive-impairment,"
+    )
+
+
+def test_controlled_value_without_close_match_lists_what_is_allowed(tmp_path, monkeypatch, capsys):
+    text = dump(record(label_setting="zzz"))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    assert err.endswith("label_setting: 'zzz' is not an allowed value (allowed: inductive, transductive, unsupervised, unspecified)")
+
+
+def test_number_is_not_a_boolean_value(tmp_path, monkeypatch, capsys):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(compared_with_no_transfer=1)))
+    assert err.endswith("compared_with_no_transfer: the number 1 is not an allowed value (allowed: true, false, unknown)")
+
+
+def test_quoted_boolean_is_explained(tmp_path, monkeypatch, capsys):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(compared_with_no_transfer="true")))
+    assert err.endswith("compared_with_no_transfer: 'true' is text; write true without quotes (allowed: true, false, unknown)")
+
+
+def test_added_in_the_future(tmp_path, monkeypatch, capsys):
+    later = TODAY + dt.timedelta(days=1)
+    text = dump(record(added=later))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "added:")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col + 7}: error: added: {later.isoformat()} is in the future; "
+                   f"use the day the record entered the map (today is {TODAY.isoformat()})")
+
+
+def test_unquoted_flow_list_of_authors_is_caught(tmp_path, monkeypatch, capsys):
+    text = dump(record(drop=["authors"])) + "authors: [Turrisi, Rosanna, Pati, Sarthak]\n"
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "Turrisi")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col}: error: authors: most names are not written 'Family, Given' "
+                   "(e.g. 'Turrisi'); write one '- Family, Given' per line, or quote each name in a [bracketed] list: "
+                   "a comma outside quotes starts a new name")
+
+
+def test_a_few_single_names_among_authors_are_allowed(tmp_path, monkeypatch, capsys):
+    rec = record(authors=["Pravitasari, Anindya Apriliyanti", "Irhamah", "Iriawan, Nur"])
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(rec)}) == (0, [])
+
+
+def test_repeated_value_in_a_list(tmp_path, monkeypatch, capsys):
+    text = dump(record(task=["segmentation", "segmentation"]))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "- segmentation", 2)
+    assert err == f"data/studies/doe2020transfer.yaml:{line}:{col + 2}: error: task: 'segmentation' is listed more than once"
+
+
+@pytest.mark.parametrize("bad", ["Doe2020", "doe 2020", "-doe", "doe_2020", "döe2020"])
+def test_id_must_be_a_slug(tmp_path, monkeypatch, capsys, bad):
+    text = dump(record(id=bad))
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    line, col = pos(text, "id:")
+    assert code == 1
+    assert f"data/studies/doe2020transfer.yaml:{line}:{col + 4}: error: id: {bad!r} is not valid; use lowercase ascii letters, digits and hyphens, e.g. hon2017towards" in errors
+
+
+def test_id_must_equal_file_name(tmp_path, monkeypatch, capsys):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020other.yaml", dump(record()))
+    assert err == ("data/studies/doe2020other.yaml:1:5: error: id: 'doe2020transfer' does not match the file name "
+                   "'doe2020other.yaml'; the id must equal the file name without .yaml")
+
+
+def test_ids_are_unique(tmp_path, monkeypatch, capsys):
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record()), "zz.yaml": dump(record(doi=None, title="Other"))})
+    assert code == 1
+    both = "id: 'doe2020transfer' is used by 2 files (data/studies/doe2020transfer.yaml, data/studies/zz.yaml); ids must be unique"
+    assert f"data/studies/doe2020transfer.yaml:1:5: error: {both}" in errors
+    assert f"data/studies/zz.yaml:1:5: error: {both}" in errors
+
+
+def test_dois_are_unique_ignoring_case(tmp_path, monkeypatch, capsys):
+    other = record(id="roe2021other", title="A different study entirely", doi=VALID["doi"].upper())
+    text = dump(other)
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record()), "roe2021other.yaml": text})
+    line, col = pos(text, "doi:")
+    assert code == 1
+    assert errors == [f"data/studies/roe2021other.yaml:{line}:{col + 5}: error: doi: '{VALID['doi'].upper()}' is also the DOI of "
+                      "'doe2020transfer' (data/studies/doe2020transfer.yaml); each study needs exactly one record"]
+
+
+def test_near_identical_titles_are_flagged_unless_acknowledged(tmp_path, monkeypatch, capsys):
+    twin = record(id="roe2021transfer", doi=None, title="Transfer learning for glioma segmentation in small cohort!")
+    text = dump(twin)
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record()), "roe2021transfer.yaml": text})
+    line, col = pos(text, "title:")
+    assert code == 1
+    assert errors[0].startswith(f"data/studies/roe2021transfer.yaml:{line}:{col + 7}: error: title: nearly identical to the title of "
+                                "'doe2020transfer' (data/studies/doe2020transfer.yaml, similarity 0.99); likely a duplicate record.")
+    twin["distinct_from"] = ["doe2020transfer"]
+    (tmp_path / "data" / "studies" / "roe2021transfer.yaml").write_text(dump(twin))
+    assert main(["validate", "--data", "data"]) == 0
+
+
+def test_corpus_pairs_of_similar_but_distinct_titles_pass():
+    """The corpus README names a conference paper and its journal extension (similarity 0.78)."""
+    from generator.evidence.validate import similar_titles
+
+    studies = {p.stem: yaml.safe_load(p.read_text())["title"] for p in (Path(__file__).resolve().parents[2] / "data" / "studies").glob("*.yaml")}
+    assert "hosseiniasl2016alzheimers" in studies and "hosseiniasl2018alzheimers" in studies
+    assert similar_titles(studies) == []
+    pair = {k: studies[k] for k in ("hosseiniasl2016alzheimers", "hosseiniasl2018alzheimers")}
+    assert similar_titles(pair, threshold=0.77) == [(*sorted(pair), 0.78)]  # the check does see them, below the bar
+
+
+@pytest.mark.parametrize("bad", ["https://doi.org/10.1000/xyz", "doi:10.1000/xyz", "10.1000", "10.1000/has space", "11.1000/x"])
+def test_doi_format(tmp_path, monkeypatch, capsys, bad):
+    text = dump(record(doi=bad))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "doi:")
+    assert err.startswith(f"data/studies/doe2020transfer.yaml:{line}:{col + 5}: error: doi: ")
+    assert err.endswith("is not valid; expected a bare DOI such as 10.3390/jimaging7040066 (no https://doi.org/ prefix, no spaces)")
+
+
+@pytest.mark.parametrize("field", ["url", "code_url"])
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "ftp://example.org/x", "//example.org/x", "example.org", "data:text/html,x", "https://"])
+def test_only_http_links(tmp_path, monkeypatch, capsys, field, bad):
+    text = dump(record(**{field: bad}))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, _ = pos(text, f"\n{field}:")
+    assert err.startswith(f"data/studies/doe2020transfer.yaml:{line + 1}:")
+    assert err.endswith(f"{field}: {bad!r} is not valid; only http:// and https:// links are allowed")
+
+
+@pytest.mark.parametrize("year", [1949, 1066, TODAY.year + 2, 20190])
+def test_year_in_plausible_range(tmp_path, monkeypatch, capsys, year):
+    text = dump(record(year=year))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "year:")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col + 6}: error: year: {year} is not a plausible publication year; "
+                   f"expected 1950 to {TODAY.year + 1}")
+
+
+def test_non_utf8_file_reports_the_byte(tmp_path, monkeypatch, capsys):
+    text = dump(record(venue="Revue Neurologique"))
+    raw = text.encode("utf-8").replace(b"Revue", b"R\xe9vue")
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", raw)
+    line, col = pos(text, "Revue")
+    assert err == f"data/studies/doe2020transfer.yaml:{line}:{col + 1}: error: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"
+
+
+def test_bom_and_crlf_are_accepted(tmp_path, monkeypatch, capsys):
+    raw = b"\xef\xbb\xbf" + dump(record(venue="Revue Neurologique é")).replace("\n", "\r\n").encode("utf-8")
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": raw}) == (0, [])
+
+
+def test_yml_extension_is_not_silently_skipped(tmp_path, monkeypatch, capsys):
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yml": dump(record())})
+    assert code == 1
+    assert errors == ["data/studies/doe2020transfer.yml:1:1: error: record files must end in .yaml; rename it so it is not skipped"]
+
+
+def test_every_problem_in_every_file_in_one_run_sorted(tmp_path, monkeypatch, capsys):
+    files = {
+        "b.yaml": dump(record(id="b", doi=None, title="Bbb study", application=["alzheimer"], year=1800)),
+        "a.yaml": dump(record(id="a", doi=None, title="Aaa study", task=["segmentaton"])) + "id: a\n",
+    }
+    code, errors = run(tmp_path, monkeypatch, capsys, files)
+    assert code == 1
+    assert [e.split(":")[0] for e in errors] == ["data/studies/a.yaml"] * 2 + ["data/studies/b.yaml"] * 2
+    keys = [(e.split(":")[0], int(e.split(":")[1]), int(e.split(":")[2])) for e in errors]
+    assert keys == sorted(keys)
+
+
+def test_summary_line_counts_problems_and_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_data(tmp_path, [record(id="a", doi=None, title="Aaa", year=1800), record(id="b", doi=None, title="Bbb", year=1800)])
+    assert main(["validate", "--data", "data"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "2 problems in 2 files"
+
+
+def test_github_annotations(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    text = dump(record(application=["alzheimer"]))
+    code, _ = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    assert code == 1
+    # run() consumed the output: run again to read stdout
+    main(["validate", "--data", "data"])
+    out = capsys.readouterr().out.splitlines()
+    line, col = pos(text, "- alzheimer")
+    assert len(out) == 1
+    assert out[0].startswith(f"::error file=data/studies/doe2020transfer.yaml,line={line},col={col + 2}::application: 'alzheimer' is not an allowed value; did you mean 'alzheimers-disease'?")
+
+
+def test_annotation_escapes_newlines_and_percent():
+    from generator.evidence.validate import Problem
+
+    p = Problem("data/studies/a,b.yaml", 3, 4, "x: 100% wrong\nsecond line")
+    assert p.github() == "::error file=data/studies/a%2Cb.yaml,line=3,col=4::x: 100%25 wrong%0Asecond line"
+
+
+def test_large_maps_are_checked_in_parallel_with_the_same_result(tmp_path, monkeypatch):
+    """The process pool (used from PARALLEL_FROM files) reports exactly what the serial path does."""
+    import generator.evidence.validate as v
+    from generator.evidence.dataset import InvalidData, load
+
+    recs = [record(id=f"s{i:03d}", doi=None, title=hashlib.sha256(str(i).encode()).hexdigest(), application=["alzheimer"] if i % 7 == 0 else ["stroke"])
+            for i in range(60)]
+    data = make_data(tmp_path, recs)
+    results = []
+    for threshold in (10_000, 5):
+        monkeypatch.setattr(v, "PARALLEL_FROM", threshold)
+        with pytest.raises(InvalidData) as e:
+            load(data)
+        results.append([p.format() for p in e.value.problems])
+    assert results[0] == results[1]
+    assert len(results[0]) == 9

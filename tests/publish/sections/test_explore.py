@@ -1,0 +1,208 @@
+"""Explore, built: the data the page filters (studies.json, studies-ris.json), the plain table that
+lists every study without JavaScript, escaping, and the vendored DataTables bundle.
+
+Expected values come from the YAML records and taxonomy.yaml, read here, not from the generator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import itables
+import lxml.html
+import markdown
+import pytest
+import rispy
+from conftest import make_data, record
+from mkdocs.utils.meta import get_data
+from site_fixture import (
+    BY_ID,
+    HOSTILE,
+    RECORDS,
+    TAXONOMY,
+    facet_slugs,
+    fixture_site,
+    page,
+    real_records,
+    resolve,
+    text,
+)
+
+from generator.evidence.dataset import load
+from generator.publish import table
+from generator.publish.context import SiteContext
+from generator.publish.sections import explore
+
+ROOT = Path(__file__).resolve().parents[3]
+FACETS = TAXONOMY["facets"]
+COLUMNS = ["Title", "Authors", "Year", "Venue", "Task", "Application", "TL approach", "Source domain", "MRI modality", "Code"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_site(tmp_path_factory)
+
+
+def read_json(site: Path, rel: str) -> Any:
+    return json.loads((site / rel).read_text(encoding="utf-8"))
+
+
+def slug_label(facet: dict[str, Any], slug: str) -> str:
+    if slug == "not-reported":
+        return "Not reported"
+    return next(v["label"] for v in facet["values"] if str(v["value"]).lower() == slug or v["value"] == slug)
+
+
+# --- the data the page filters ----------------------------------------------------------------------
+
+def test_data_has_every_facet_of_the_taxonomy_with_its_vocabulary(real_site: Path) -> None:
+    data = read_json(real_site, "explore/studies.json")
+    assert [f["name"] for f in data["facets"]] == [f["name"] for f in FACETS]
+    for got, facet in zip(data["facets"], FACETS, strict=True):
+        expected = [[str(v["value"]).lower() if isinstance(v["value"], bool) else v["value"], v["label"]] for v in facet["values"]]
+        if facet["multi"]:
+            expected.append(["not-reported", "Not reported"])  # empty multi facets can be filtered to
+        assert got["values"] == expected
+        assert got["label"] == facet["label"] and got["multi"] == facet["multi"]
+
+
+def test_data_holds_every_record_with_its_facet_values_and_page(real_site: Path) -> None:
+    data = read_json(real_site, "explore/studies.json")
+    records = {r["id"]: r for r in real_records()}
+    assert sorted(s["id"] for s in data["studies"]) == sorted(records)
+    col = {c: i for i, c in enumerate(data["columns"])}
+    for s in data["studies"]:
+        rec = records[s["id"]]
+        for fi, facet in enumerate(FACETS):
+            slugs = [data["facets"][fi]["values"][i][0] for i in s["f"][fi]]
+            assert slugs == facet_slugs(rec, facet), (s["id"], facet["name"])
+        assert s["row"][col["title"]] == rec["title"]
+        assert s["row"][col["year"]] == rec["year"]
+        assert s["row"][col["code_url"]] == (rec.get("code_url") or "")
+        assert (real_site / resolve("explore/", s["url"]) / "index.html").is_file()
+        assert s["authors"] == rec["authors"][0].split(",")[0] + (" et al." if len(rec["authors"]) > 1 or rec.get("authors_truncated") else "")
+
+
+def test_rows_are_the_data_page_csv_columns(real_site: Path) -> None:
+    """The filtered CSV is built from these rows: the columns and values of table.py (the Data page's CSV)."""
+    ds = load(ROOT / "data")
+    data = read_json(real_site, "explore/studies.json")
+    assert data["columns"] == table.columns(ds.taxonomy)
+    by_id = {s.id: s for s in ds.studies}
+    for s in data["studies"]:
+        assert s["row"] == list(table.row(by_id[s["id"]], ds.taxonomy).values())
+    assert data["search"] == ["title", "authors", "summary", "source_datasets", "target_datasets", "architectures"]
+    assert data["display"] == ["task", "application", "tl_approach", "source_domain", "mri_modality"]
+
+
+def test_ris_records_line_up_with_the_studies(real_site: Path) -> None:
+    data = read_json(real_site, "explore/studies.json")
+    ris = read_json(real_site, "explore/studies-ris.json")
+    assert len(ris) == len(data["studies"])
+    records = {r["id"]: r for r in real_records()}
+    for study, text_ in zip(data["studies"], ris, strict=True):
+        [entry] = rispy.loads(text_)
+        rec = records[study["id"]]
+        assert entry["id"] == rec["id"]
+        assert entry["title"] == " ".join(rec["title"].split())
+        assert entry["authors"] == rec["authors"]
+        assert entry["year"] == str(rec["year"])
+
+
+# --- the page without JavaScript ----------------------------------------------------------------------
+
+def plain_rows(site: Path) -> list[Any]:
+    doc = page(site, "explore/index.html")
+    [tbl] = doc.xpath("//div[contains(@class,'em-explore__static')]//table")
+    assert [text(th) for th in tbl.xpath(".//thead//th")] == COLUMNS
+    return tbl.xpath(".//tbody/tr")
+
+
+def test_plain_table_lists_every_study_with_a_link_to_its_page(real_site: Path) -> None:
+    records = {r["id"]: r for r in real_records()}
+    rows = plain_rows(real_site)
+    assert len(rows) == len(records)
+    seen = set()
+    for tr in rows:
+        [a] = tr.xpath("./td[1]/a")
+        target = resolve("explore/", a.get("href"))
+        sid = target.removeprefix("studies/").strip("/")
+        assert (real_site / target / "index.html").is_file()
+        assert text(a) == " ".join(records[sid]["title"].split())
+        cells = [text(td) for td in tr.xpath("./td")]
+        assert cells[2] == str(records[sid]["year"])
+        by_name = {f["name"]: f for f in FACETS}
+        for i, name in enumerate(["task", "application", "tl_approach", "source_domain", "mri_modality"], start=4):
+            assert cells[i] == ", ".join(slug_label(by_name[name], s) for s in facet_slugs(records[sid], by_name[name]))
+        seen.add(sid)
+    assert seen == set(records)
+    years = [int(text(tr.xpath("./td[3]")[0])) for tr in rows]
+    assert years == sorted(years, reverse=True)  # newest first
+
+
+def test_page_shows_the_total_in_the_result_count_element(real_site: Path) -> None:
+    doc = page(real_site, "explore/index.html")
+    [count] = doc.xpath("//*[@data-result-count]")
+    assert count.text_content() == str(len(real_records()))
+    [root] = doc.xpath("//*[@data-em-explore]")
+    assert (real_site / "explore" / root.get("data-src")).is_file()
+    assert (real_site / "explore" / root.get("data-ris")).is_file()
+    # The table is left out of the search index (each study has its own page there).
+    assert "data-search-exclude" in doc.xpath("//div[contains(@class,'em-explore__static')]")[0].attrib
+
+
+def test_hostile_values_are_escaped_everywhere(site: Path) -> None:
+    html = (site / "explore" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    rows = plain_rows(site)
+    assert len(rows) == len(RECORDS)
+    evil = next(tr for tr in rows if "evil2022script" in tr.xpath("./td[1]/a")[0].get("href"))
+    assert text(evil.xpath("./td[1]/a")[0]) == " ".join(BY_ID["evil2022script"]["title"].split())
+    assert text(evil.xpath("./td[4]")[0]) == " ".join(BY_ID["evil2022script"]["venue"].split())
+    assert not evil.xpath(".//strong | .//em | .//img | .//script")  # no Markdown or HTML came alive
+    [code] = evil.xpath("./td[10]/a")
+    assert code.get("href") == BY_ID["evil2022script"]["code_url"]
+    data = read_json(site, "explore/studies.json")
+    col = {c: i for i, c in enumerate(data["columns"])}
+    [s] = [s for s in data["studies"] if s["id"] == "evil2022script"]
+    assert s["row"][col["title"]] == BY_ID["evil2022script"]["title"]
+    assert HOSTILE in s["row"][col["summary"]]
+    [entry] = rispy.loads(read_json(site, "explore/studies-ris.json")[data["studies"].index(s)])
+    assert entry["id"] == "evil2022script"  # a newline or tag inside a value cannot end the record
+
+
+# --- assets -------------------------------------------------------------------------------------------
+
+def test_datatables_bundle_is_copied_from_the_itables_package(real_site: Path) -> None:
+    src = Path(itables.__file__).parent / "html"
+    for name in ("dt_bundle.js", "dt_bundle.css"):
+        assert (real_site / "assets/vendor/datatables" / name).read_bytes() == (src / name).read_bytes()
+    bundle = (real_site / "assets/vendor/datatables/dt_bundle.js").read_text(encoding="utf-8")
+    assert "SearchPanes" in bundle and "DataTables 2" in bundle  # the version the glue is written for
+    html = (real_site / "explore" / "index.html").read_text(encoding="utf-8")
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_produce_is_deterministic_and_ignores_record_order(tmp_path: Path) -> None:
+    ds = load(ROOT / "data")
+    first = explore.produce(ds, SiteContext())
+    shuffled = type(ds)(ds.taxonomy, ds.review, tuple(reversed(ds.studies)), ds.root)
+    assert explore.produce(shuffled, SiteContext()) == first
+    assert set(first) == {
+        "explore/index.md", "explore/studies.json", "explore/studies-ris.json",
+        "assets/vendor/datatables/dt_bundle.js", "assets/vendor/datatables/dt_bundle.css", "assets/vendor/datatables/NOTICE.txt",
+    }
+
+
+def test_no_record_value_can_end_the_html_block(tmp_path: Path) -> None:
+    """A blank line inside raw HTML would end the block and let Markdown loose on the rest."""
+    title = "First line\n\nsecond **bold** [link](x) <b>tag</b>"
+    data = make_data(tmp_path, [record(), record(id="roe2019lines", title=title, doi=None, venue="V\n\n# Heading")])
+    source, _meta = get_data(explore.page(load(data)))
+    html = markdown.markdown(source, extensions=["attr_list", "md_in_html", "tables"])
+    assert "<strong>" not in html and "<h1>Heading" not in html and "<b>" not in html
+    rows = lxml.html.fromstring(html).xpath("//table//tbody/tr")
+    assert len(rows) == 2
+    cells = {text(r.xpath("./td[1]/a")[0]): text(r.xpath("./td[4]")[0]) for r in rows}
+    assert cells["First line second **bold** [link](x) <b>tag</b>"] == "V # Heading"
