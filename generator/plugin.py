@@ -20,7 +20,7 @@ from mkdocs.structure.files import Files as MkFiles
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
 from .publish.build import generate
 from .publish.context import SiteContext
-from .publish.writer import write_tree
+from .publish.writer import UnsafePath, write_tree
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
@@ -53,7 +53,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         )
         files = generate(ds, ctx)
         docs = Path(config.docs_dir)
-        changes = write_tree(files, docs)
+        try:
+            changes = write_tree(files, docs)
+        except UnsafePath as e:
+            raise PluginError(str(e)) from None
         log.info(f"evidence map: {len(ds.studies)} studies; {len(changes.written)} files written, "
                  f"{len(changes.removed)} removed, {changes.unchanged} unchanged")
         self.dataset, self.generated = ds, set(files)

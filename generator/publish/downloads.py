@@ -13,12 +13,20 @@ from ..evidence.records import json_schema
 from . import bibtex, ris
 from .table import columns, rows
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Spreadsheets run a cell that starts with one of these as a formula (CSV injection, OWASP)."""
+
+
+def neutralise(cell: str | int) -> str | int:
+    """A CSV cell a spreadsheet shows as text: a leading formula character gets a ' before it (OWASP)."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
+
 
 def to_csv(ds: Dataset) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns(ds.taxonomy), lineterminator="\r\n")  # RFC 4180
     writer.writeheader()
-    writer.writerows(rows(sorted(ds.studies, key=lambda s: s.id), ds.taxonomy))
+    writer.writerows({k: neutralise(v) for k, v in r.items()} for r in rows(sorted(ds.studies, key=lambda s: s.id), ds.taxonomy))
     return out.getvalue()
 
 

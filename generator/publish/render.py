@@ -45,6 +45,11 @@ def link(from_file: str, to_file: str) -> Markup:
     return Markup(urls.file_link(from_file, to_file))
 
 
+def href(value: Any) -> Markup:
+    """A record's link for an href attribute: percent-encoded (no markup) and attribute-escaped; '#' if unusable."""
+    return Markup(html_text(urls.href(str(value)) or "#"))
+
+
 def url(from_page_url: str, target_url: str) -> Markup:
     """Relative URL for raw HTML (MkDocs does not rewrite links inside HTML), attribute-escaped."""
     return Markup(html_text(urls.relative(from_page_url, target_url)))
@@ -75,7 +80,7 @@ def markdown_env() -> Environment:
         loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=_finalize, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(md=inline, html=html, link=link, fence=fence, url=url, code=code, yaml=dump_scalar)
+    env.filters.update(md=inline, html=html, link=link, fence=fence, url=url, code=code, yaml=dump_scalar, href=href)
     return env
 
 

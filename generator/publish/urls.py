@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 WHATS_NEW = "whats-new/index.md"
 FEED = "feed.xml"
@@ -57,3 +57,25 @@ def file_link(from_file: str, to_file: str) -> str:
     while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
         common += 1
     return "/".join([".."] * (len(src) - common) + dst[common:]) + sep + query
+
+
+# Characters kept as they are in a link taken from a record: RFC 3986's unreserved and reserved ones,
+# minus those Markdown or HTML give meaning to ([ ] ( ) ' * and, never safe, " < > ` \ and spaces).
+# Python-Markdown runs its link pattern before it stashes raw HTML, so "[x](y)" inside an href
+# attribute would become a second, attribute-breaking tag: percent-encoded, it is inert.
+_HREF_SAFE = ":/?#@!$&+,;=%~-._"
+
+
+def href(url: str | None) -> str | None:
+    """A record's link as a URL that cannot carry markup, or None unless it is absolute http(s)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=_HREF_SAFE)
+
+
+def doi_url(doi: str) -> str:
+    """The resolver link of a DOI; every character a DOI may hold but a URL may not is percent-encoded."""
+    return "https://doi.org/" + quote(doi, safe="/:;._-")

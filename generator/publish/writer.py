@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,38 @@ MANIFEST = ".evidence-map-files"
 """Lists what the generator wrote into the docs folder, so it removes only its own stale files."""
 
 
+class UnsafePath(ValueError):
+    """A generated path that would land outside the docs folder (or on something not ours)."""
+
+
+_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def is_safe(rel: str) -> bool:
+    """A relative POSIX path of plain names: no '..', no absolute or drive path, no backslash,
+    no hidden or empty part. Paths come from slugs in data, so this is the last line of defence."""
+    parts = rel.split("/")
+    return all(_PART.fullmatch(p) and ".." not in p for p in parts)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True when path resolves inside root (a symlinked folder cannot lead writes out)."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
 def write_tree(files: Mapping[str, str | bytes], out_dir: Path) -> Changes:
     """Write files under out_dir, rewriting only those whose bytes changed (so `mkdocs serve` and
-    caches see real changes only), and remove files it wrote before that are no longer generated."""
+    caches see real changes only), and remove files it wrote before that are no longer generated.
+
+    Every path is checked before anything is written: one unsafe path and nothing is written. Stale
+    files are removed only when the manifest lists them, their path is safe and they lie inside out_dir."""
+    bad = sorted(rel for rel in files if not is_safe(rel) or not _inside(out_dir / rel, out_dir))
+    if bad:
+        raise UnsafePath(f"refusing to write outside {out_dir} or to an unsafe name: {', '.join(map(repr, bad[:5]))}")
     changes = Changes()
     manifest = out_dir / MANIFEST
-    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    listed = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() and not manifest.is_symlink() else []
+    before = {rel for rel in listed if is_safe(rel)}
     listing = "".join(f"{rel}\n" for rel in sorted(files))
     for rel, content in sorted({**files, MANIFEST: listing}.items()):
         target = out_dir / rel
@@ -44,7 +71,7 @@ def write_tree(files: Mapping[str, str | bytes], out_dir: Path) -> Changes:
             changes.written.append(rel)
     for rel in sorted(before - files.keys()):
         stale = out_dir / rel
-        if stale.is_file():
+        if stale.is_file() and not stale.is_symlink() and _inside(stale, out_dir):
             stale.unlink()
             changes.removed.append(rel)
             parent = stale.parent

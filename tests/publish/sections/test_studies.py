@@ -181,3 +181,32 @@ def test_real_data_largest_study_page_stays_small(real_site):
     shown = set(expected_related(rec, records)) | {biggest}
     body = text(article(study_page(real_site, biggest)))
     assert [r["id"] for r in records if r["id"] not in shown and r["title"] in body] == []
+
+
+HOSTILE_LINKS = [
+    "https://example.org/[x](/autofocus/onfocus=alert(1)//)",
+    'https://example.org/"><img src=x onerror=alert(1)>',
+    "https://example.org/`x`<script>alert(1)</script>",
+    "https://example.org/_a_*b*[c]: /x",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_LINKS)
+def test_a_link_field_cannot_become_markup_on_the_study_page(fixture_ds, hostile):
+    """Even a link that slipped past validation stays one inert link once Markdown has run."""
+    import lxml.html
+    import markdown
+
+    from generator.publish.sections.studies import page
+    from generator.publish.urls import href
+
+    study = dataclasses.replace(fixture_ds.studies[0], url=hostile, code_url=hostile, doi="10.1000/[x](/y onfocus=alert(1))")
+    text_md = page(study, fixture_ds, SiteContext(), [])
+    body = text_md.split("---\n", 2)[2]
+    html = markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables", "pymdownx.superfences"])
+    tree = lxml.html.fromstring(f"<div>{html}</div>")
+    assert not [a for el in tree.iter() if isinstance(el.tag, str) for a in el.attrib if a.lower().startswith("on") or a == "autofocus"]
+    assert not tree.xpath("//script | //img")
+    links = {a.text_content(): a.get("href") for a in tree.xpath('//div[@class="em-links"]//a')}
+    assert links[hostile] == href(hostile)
+    assert links["10.1000/[x](/y onfocus=alert(1))"].startswith("https://doi.org/10.1000/%5Bx%5D%28")
