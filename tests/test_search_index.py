@@ -3,6 +3,7 @@ the study pages, not with pages that list or chart every study."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import yaml
@@ -20,7 +21,16 @@ def test_search_index_indexes_studies_not_listings(real_site):
     text = " ".join(d["title"] + " " + d["text"] for d in docs)
     for rec in records:
         assert f"studies/{rec['id']}/" in locations
-        assert rec["summary"].split()[0] in text
+        # What a reader types must be found in this study's own entries: its title, every author's
+        # family name, its whole summary, and the datasets and categories it names.
+        own = " ".join(html.unescape(d["title"] + " " + d["text"]) for d in docs if d["location"].split("#")[0] == f"studies/{rec['id']}/")
+        own = " ".join(own.split())
+        assert " ".join(rec["title"].split()) in own, rec["id"]
+        assert " ".join(rec["summary"].split()) in own, rec["id"]
+        for author in rec["authors"]:
+            assert author.split(",")[0].strip() in own, (rec["id"], author)
+        for name in rec.get("source_datasets", []) + rec.get("target_datasets", []):
+            assert name in own, (rec["id"], name)
     assert "@article{" not in text and "TY  -" not in text  # citation blocks are left out
     per_study = len(json.dumps(index)) / len(records)
     assert per_study < 4000, per_study
