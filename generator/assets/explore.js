@@ -1,6 +1,9 @@
 // explore.js: the Explore page. Turns the plain table of every study (rendered at build time, so
 // the page works without JavaScript) into a DataTables table with a filter per facet, a year range,
-// free-text search, filter state in the URL and CSV/RIS downloads of the filtered rows.
+// free-text search, exact dataset and architecture filters (from links on other pages, shown as
+// removable chips), filter state in the URL and CSV/RIS downloads of the filtered rows. This file is
+// the DOM; the state, its URL format and the filter are in explore-core.js (window.EvidenceExplore),
+// which mkdocs.yml loads just before it.
 //
 // DataTables (from the itables package, copied to assets/vendor/datatables/) draws, sorts and pages
 // the table. The facet filters are our own glue rather than its SearchPanes extension, because
@@ -70,165 +73,7 @@
     return cache.get(url);
   }
 
-  // --- model: the data as typed arrays for a fast filter ------------------------------------------
-
-  function buildModel(data) {
-    const col = Object.fromEntries(data.columns.map((c, i) => [c, i]));
-    let words = 0;
-    const facets = data.facets.map((f) => {
-      const facet = {
-        name: f.name, label: f.label, multi: f.multi,
-        slugs: f.values.map((v) => v[0]), labels: f.values.map((v) => v[1]),
-        index: new Map(f.values.map((v, i) => [v[0], i])),
-        offset: words, words: Math.ceil(f.values.length / 32),
-      };
-      words += facet.words;
-      return facet;
-    });
-    const n = data.studies.length;
-    const masks = new Uint32Array(n * words); // bit v of facet f set when the study has value v
-    const years = new Int32Array(n);
-    const text = new Array(n);
-    data.studies.forEach((s, i) => {
-      s.f.forEach((values, fi) => {
-        const base = i * words + facets[fi].offset;
-        for (const v of values) masks[base + (v >>> 5)] |= 1 << (v & 31);
-      });
-      years[i] = s.row[col.year];
-      text[i] = data.search.map((c) => s.row[col[c]]).join("\n").toLowerCase();
-    });
-    const yearMin = n ? Math.min(...years) : 0;
-    const yearMax = n ? Math.max(...years) : 0;
-    return { data, col, facets, words, masks, years, text, n, yearMin, yearMax, textCache: { q: null, ok: null } };
-  }
-
-  function emptyState(model) {
-    return { sel: model.facets.map(() => new Set()), q: "", min: null, max: null };
-  }
-
-  // Year: "2015-2020", "2018", "2018-", "-2019"; anything else is ignored.
-  function parseYear(value) {
-    const m = /^\s*(\d{1,4})?\s*(-)?\s*(\d{1,4})?\s*$/.exec(value || "");
-    if (!m || (!m[1] && !m[3])) return [null, null];
-    const a = m[1] ? Number(m[1]) : null;
-    const b = m[3] ? Number(m[3]) : null;
-    if (!m[2]) return [a, a];
-    return a !== null && b !== null && a > b ? [b, a] : [a, b];
-  }
-
-  function formatYear(min, max) {
-    if (min === null && max === null) return "";
-    if (min === max) return String(min);
-    return (min === null ? "" : String(min)) + "-" + (max === null ? "" : String(max));
-  }
-
-  // Unknown parameters and values are ignored, never an error.
-  function parseState(model, search) {
-    const params = new URLSearchParams(search);
-    const state = emptyState(model);
-    model.facets.forEach((f, fi) => {
-      for (const value of params.getAll(f.name)) {
-        for (const slug of value.split(",")) {
-          const i = f.index.get(slug.trim());
-          if (i !== undefined) state.sel[fi].add(i);
-        }
-      }
-    });
-    state.q = (params.get("q") || "").trim();
-    [state.min, state.max] = parseYear(params.get("year"));
-    return state;
-  }
-
-  function stateQuery(model, state) {
-    const parts = [];
-    model.facets.forEach((f, fi) => {
-      if (state.sel[fi].size) {
-        const slugs = [...state.sel[fi]].sort((a, b) => a - b).map((i) => encodeURIComponent(f.slugs[i]));
-        parts.push(`${f.name}=${slugs.join(",")}`);
-      }
-    });
-    if (state.q.trim()) parts.push(`q=${encodeURIComponent(state.q.trim())}`);
-    const year = formatYear(state.min, state.max);
-    if (year) parts.push(`year=${year}`);
-    return parts.length ? "?" + parts.join("&") : "";
-  }
-
-  function textMatches(model, q) {
-    const query = q.trim().toLowerCase();
-    if (model.textCache.q === query) return model.textCache.ok;
-    const tokens = query.split(/\s+/).filter(Boolean);
-    let ok = null;
-    if (tokens.length) {
-      ok = new Uint8Array(model.n);
-      for (let i = 0; i < model.n; i++) {
-        const t = model.text[i];
-        ok[i] = tokens.every((tok) => t.includes(tok)) ? 1 : 0;
-      }
-    }
-    model.textCache = { q: query, ok };
-    return ok;
-  }
-
-  // One pass: which studies match, and for every facet value the number of studies matching all
-  // other filters that have that value (OR within a facet, AND across facets, text and year).
-  function evaluate(model, state) {
-    const { facets, masks, words, years, n } = model;
-    const studies = model.data.studies;
-    const sel = facets.map((f, fi) => {
-      if (!state.sel[fi].size) return null;
-      const m = new Uint32Array(f.words);
-      for (const v of state.sel[fi]) m[v >>> 5] |= 1 << (v & 31);
-      return m;
-    });
-    const active = [];
-    sel.forEach((m, fi) => m && active.push(fi));
-    const ok = textMatches(model, state.q);
-    const min = state.min === null ? -Infinity : state.min;
-    const max = state.max === null ? Infinity : state.max;
-    const matched = new Uint8Array(n);
-    const counts = facets.map((f) => new Int32Array(f.slugs.length));
-    let total = 0;
-    const add = (i, fi) => {
-      const c = counts[fi];
-      for (const v of studies[i].f[fi]) c[v]++;
-    };
-    for (let i = 0; i < n; i++) {
-      if ((ok && !ok[i]) || years[i] < min || years[i] > max) continue;
-      let fails = 0;
-      let failed = -1;
-      for (let a = 0; a < active.length && fails < 2; a++) {
-        const fi = active[a];
-        const f = facets[fi];
-        const m = sel[fi];
-        const base = i * words + f.offset;
-        let hit = false;
-        for (let w = 0; w < f.words; w++) {
-          if (masks[base + w] & m[w]) { hit = true; break; }
-        }
-        if (!hit) { fails++; failed = fi; }
-      }
-      if (fails === 0) {
-        matched[i] = 1;
-        total++;
-        for (let fi = 0; fi < facets.length; fi++) add(i, fi);
-      } else if (fails === 1) {
-        add(i, failed); // misses only this facet's filter: counts for this facet's values
-      }
-    }
-    return { matched, counts, total };
-  }
-
   // --- downloads ------------------------------------------------------------------------------------
-
-  // Quoted as Python's csv module does (QUOTE_MINIMAL, CRLF), so it equals the Data page's CSV rows.
-  function csvCell(value) {
-    const s = value === null || value === undefined ? "" : String(value);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  }
-
-  function toCSV(columns, rows) {
-    return [columns, ...rows].map((r) => r.map(csvCell).join(",") + "\r\n").join("");
-  }
 
   function download(name, type, text) {
     // A detached link: Material's instant navigation never sees the click.
@@ -350,10 +195,16 @@
     }
     if (!inst.alive || !root.isConnected) return inst;
 
-    const model = data.__emModel || (data.__emModel = buildModel(data));
+    const core = window.EvidenceExplore;
+    if (!core) {
+      root.classList.add("em-explore--failed");
+      console.error("Explore: explore-core.js is not loaded; showing the plain table");
+      return inst;
+    }
+    const model = data.__emModel || (data.__emModel = core.buildModel(data));
     closeSiteSearch(location.search);
-    let state = parseState(model, location.search);
-    let view = evaluate(model, state);
+    let state = core.parseState(model, location.search);
+    let view = core.evaluate(model, state);
     const uid = "em-explore";
     const panel = buildPanel(model, uid);
     const status = root.querySelector(".em-explore__status");
@@ -362,8 +213,10 @@
     const risButton = el("button", { type: "button", class: "md-button" }, "Download RIS");
     const table = el("table", { class: "em-explore__dt display compact", style: "width:100%" },
       el("caption", { class: "em-visually-hidden" }, "Studies matching the filters"));
+    // Exact-name filters have no checkbox (hundreds of names): links set them, chips show them.
+    const chips = el("div", { class: "em-explore__chips", role: "group", "aria-label": "Exact filters", hidden: true });
     const results = el("div", { class: "em-explore__results" },
-      el("div", { class: "em-explore__bar" }, status, el("div", { class: "em-explore__downloads" }, csvButton, risButton)), table);
+      el("div", { class: "em-explore__bar" }, status, el("div", { class: "em-explore__downloads" }, csvButton, risButton)), chips, table);
     const layout = el("div", { class: "em-explore__layout" }, panel.form, results);
     const staticTable = root.querySelector(".em-explore__static");
     root.insertBefore(layout, staticTable);
@@ -391,10 +244,25 @@
     // A named search that DataTables applies on every draw: the rows our filter matched.
     dt.search.fixed("em-filters", (_s, _row, index) => view.matched[index] === 1);
 
-    function syncInputs() {
-      panel.q.value = state.q;
+    function syncYears() {
       panel.ymin.value = state.min === null ? "" : String(state.min);
       panel.ymax.value = state.max === null ? "" : String(state.max);
+    }
+
+    let chipsKey = null;
+    function renderChips() {
+      const active = core.activeNames(model, state);
+      const key = active.map((a) => `${a.list}:${a.value}`).join(",");
+      if (key === chipsKey) return;
+      chipsKey = key;
+      chips.replaceChildren(...active.map((a) => el("button", { type: "button", class: "em-chip", "data-list": String(a.list), "data-value": String(a.value) },
+        el("span", { class: "em-visually-hidden" }, "Remove the filter "), `${a.label}: ${a.name}`, el("span", { class: "em-chip__x", "aria-hidden": "true" }, " ×"))));
+      chips.hidden = active.length === 0;
+    }
+
+    function syncInputs() {
+      panel.q.value = state.q;
+      syncYears();
       panel.boxes.forEach((row, fi) => row.forEach((box, vi) => { box.checked = state.sel[fi].has(vi); }));
       panel.details.forEach((d, fi) => { if (state.sel[fi].size) d.open = true; });
     }
@@ -403,6 +271,7 @@
       // DataTables first: its pager measures itself, which forces a layout; the panel is not dirty yet.
       dt.draw();
       count.textContent = String(view.total);
+      renderChips();
       panel.countEls.forEach((row, fi) => row.forEach((span, vi) => {
         const c = String(view.counts[fi][vi]);
         if (span.textContent !== c) span.textContent = c;
@@ -420,24 +289,34 @@
     function writeURL() {
       inst.urlTask = 0;
       if (!inst.alive || !root.isConnected) return;
-      const query = stateQuery(model, state);
+      const query = core.formatQuery(model, state);
       if (query !== location.search) history.replaceState(history.state, "", location.pathname + query + location.hash);
     }
 
     function update() {
-      view = evaluate(model, state);
+      view = core.evaluate(model, state);
       render();
       if (!inst.urlTask) inst.urlTask = idle(writeURL);
     }
 
-    function readYear(input) {
-      const v = input.value.trim();
-      return /^\d{1,4}$/.test(v) ? Number(v) : null;
+    function readInputs() {
+      state.q = panel.q.value;
+      [state.min, state.max] = core.orderYears(core.readYearBound(panel.ymin.value), core.readYearBound(panel.ymax.value));
     }
 
     panel.form.addEventListener("submit", (e) => e.preventDefault());
     panel.form.addEventListener("change", (e) => {
       const box = e.target;
+      if (box === panel.ymin || box === panel.ymax) {
+        // A year committed (Enter, leaving the field, a spin click): apply now, and show a reversed
+        // range in order, as the filter and the URL have it. Not while typing: that would swap
+        // digits under the cursor.
+        clearTimeout(inst.timer);
+        readInputs();
+        syncYears();
+        update();
+        return;
+      }
       if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") return;
       const set = state.sel[Number(box.dataset.facet)];
       const v = Number(box.dataset.value);
@@ -449,22 +328,30 @@
       if (e.target !== panel.q && e.target !== panel.ymin && e.target !== panel.ymax) return;
       clearTimeout(inst.timer);
       inst.timer = setTimeout(() => {
-        state.q = panel.q.value;
-        state.min = readYear(panel.ymin);
-        state.max = readYear(panel.ymax);
+        readInputs();
         update();
       }, TEXT_DELAY);
     });
     panel.clear.addEventListener("click", () => {
       clearTimeout(inst.timer);
-      state = emptyState(model);
+      state = core.emptyState(model);
       syncInputs();
       update();
+    });
+    chips.addEventListener("click", (e) => {
+      const chip = e.target instanceof Element ? e.target.closest(".em-chip") : null;
+      if (!chip) return;
+      const next = chip.nextElementSibling || chip.previousElementSibling;
+      state.lists[Number(chip.dataset.list)].delete(Number(chip.dataset.value));
+      update();
+      // The button is gone: keep the keyboard focus on the chips, or move it to the search box.
+      const again = next && chips.querySelector(`.em-chip[data-list="${next.dataset.list}"][data-value="${next.dataset.value}"]`);
+      (again || panel.q).focus();
     });
     const shownRows = () => dt.rows({ search: "applied", order: "applied" }).indexes().toArray();
     csvButton.addEventListener("click", () => {
       const rows = shownRows().map((i) => data.studies[i].row);
-      download("evidence-map-studies.csv", "text/csv;charset=utf-8", toCSV(data.columns, rows));
+      download("evidence-map-studies.csv", "text/csv;charset=utf-8", core.toCSV(data.columns, rows));
     });
     risButton.addEventListener("click", async () => {
       const indexes = shownRows();
@@ -474,6 +361,9 @@
 
     syncInputs();
     render();
+    // A URL that is not in canonical form (a reversed or garbage year, unknown values) is rewritten
+    // to the one that says what the page shows, so that sharing it shares this view.
+    inst.urlTask = idle(writeURL);
     // Out of the DOM, not just hidden: thousands of rows would still cost style recalculation.
     staticTable.remove();
     root.dataset.emReady = "";

@@ -103,7 +103,7 @@ def studies_text(count: str) -> str:
     return f"{count} + ({count} == 1 ? ' study' : ' studies')"
 
 
-def explore(**filters: str) -> str:
+def explore(**filters: str | list[str]) -> str:
     return urls.explore_url(filters)
 
 
@@ -225,7 +225,7 @@ def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
     totals = {k: sum(v.values()) for k, v in roles.items()}
     names = _top(totals)
     rows = [
-        {"dataset": name, "role": role, "order": i, "count": n, "total": totals[name], "explore": explore(q=name)}
+        {"dataset": name, "role": role, "order": i, "count": n, "total": totals[name], "explore": explore(dataset=[name])}
         for name in names for i, (role, n) in enumerate(roles[name].items()) if n
     ]
     title = "Most used datasets"
@@ -245,7 +245,7 @@ def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
     ).properties(**FULL_WIDTH, height=bars_height(len(names)))
     table = Table(
         ("Dataset", "Studies", *(r.capitalize() for r in ROLE_COLOURS)),
-        tuple((Cell(name, explore(q=name)), num(totals[name], explore(q=name)), *(num(roles[name][r]) for r in ROLE_COLOURS)) for name in names),
+        tuple((Cell(name, explore(dataset=[name])), num(totals[name], explore(dataset=[name])), *(num(roles[name][r]) for r in ROLE_COLOURS)) for name in names),
     )
     return Chart("top-datasets", title, description, to_spec(chart), table)
 
@@ -253,7 +253,7 @@ def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
 def top_architectures(ds: Dataset, df: pd.DataFrame) -> Chart:
     counts = count_by(df, "architectures")
     names = _top(counts)
-    rows = [{"architecture": a, "count": counts[a], "explore": explore(q=a)} for a in names]
+    rows = [{"architecture": a, "count": counts[a], "explore": explore(architecture=[a])} for a in names]
     title = "Most used architectures"
     description = f"The {len(names)} network architectures named by most studies; 'custom' is a network designed for the study."
     base = alt.Chart().transform_calculate(aria=f"datum.architecture + ': ' + {studies_text('datum.count')}").encode(

@@ -27,15 +27,24 @@ def facet_file(facet: str, slug: str | None = None) -> str:
 
 
 def explore_url(filters: Mapping[str, Sequence[str] | str] | None = None) -> str:
-    """Explore filtered as given: ?application=brain-tumor,stroke&tl_approach=fine-tuning-all&q=unet&year=2015-2020.
+    """Explore filtered as given: ?application=brain-tumor,stroke&dataset=ADNI,BraTS%202018&q=unet&year=2015-2020.
 
-    Parameter names are record field names, values vocabulary slugs joined by commas."""
+    Parameter names are record field names (and dataset, architecture), a list value is the
+    vocabulary slugs or exact names, each percent-encoded as encodeURIComponent does (a comma inside
+    a name becomes %2C) and joined by commas; a string value (q, year) is one value."""
     parts = []
     for name, values in (filters or {}).items():
-        joined = values if isinstance(values, str) else ",".join(values)
+        joined = quote(values, safe=",-") if isinstance(values, str) else ",".join(encode_name(v) for v in values)
         if joined:
-            parts.append(f"{quote(name)}={quote(joined, safe=',-')}")
+            parts.append(f"{quote(name)}={joined}")
     return "explore/" + ("?" + "&".join(parts) if parts else "")
+
+
+def encode_name(value: str) -> str:
+    """One item of a list parameter, as explore-core.js splits and decodes it: every reserved
+    character encoded (also the ',' that separates items; '!'()*' too, which encodeURIComponent
+    leaves alone, and decodeURIComponent reads either way)."""
+    return quote(value, safe="")
 
 
 def relative(from_page_url: str, target: str) -> str:

@@ -9,7 +9,7 @@ the `itables` package ships. assets/explore.js turns the plain table into the fi
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -70,23 +70,37 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
         slugs = filter_values(f)
         index[f.name] = {s: i for i, s in enumerate(slugs)}
         facets.append({"name": f.name, "label": f.label, "multi": f.multi, "values": [[s, f.label_of(s)] for s in slugs]})
+    ordered = ordered_studies(ds.studies)
+    datasets = _names(n for s in ordered for n in (*s.source_datasets, *s.target_datasets))
+    architectures = _names(n for s in ordered for n in s.architectures)
     studies = [
         {
             "id": s.id,
             "url": study_link(s),
             "authors": s.short_authors,
             "f": [[index[f.name][v] for v in s.values(f.name)] for f in tax.facets],
+            # Exact names for the dataset=/architecture= filters, as indices into the lists below:
+            # the row's '; '-joined text could not be split back when a name holds '; '.
+            "d": sorted({datasets[n] for n in (*s.source_datasets, *s.target_datasets)}),
+            "a": sorted({architectures[n] for n in s.architectures}),
             "row": list(table.row(s, tax).values()),
         }
-        for s in ordered_studies(ds.studies)
+        for s in ordered
     ]
     return {
         "columns": table.columns(tax),
         "search": list(SEARCHED),
         "display": [f.name for f in table_facets(tax)],
         "facets": facets,
+        "datasets": list(datasets),
+        "architectures": list(architectures),
         "studies": studies,
     }
+
+
+def _names(names: Iterable[str]) -> dict[str, int]:
+    """Distinct names (compared exactly, as the filter does) in a stable order -> their index."""
+    return {n: i for i, n in enumerate(sorted(set(names), key=lambda n: (n.casefold(), n)))}
 
 
 def ris_data(ds: Dataset) -> list[str]:

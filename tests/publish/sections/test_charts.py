@@ -214,14 +214,14 @@ def test_top_datasets_and_architectures(real_site):
     _top(totals, shown)
     assert got == {k: v for k, v in roles.items() if k[0] in shown}
     assert encoding(spec)["y"]["sort"] == sorted(shown, key=lambda n: -totals[n])
-    assert all(query(d["explore"]) == {"q": d["dataset"]} for d in values(spec))
+    assert all(query(d["explore"]) == {"dataset": d["dataset"]} for d in values(spec))
 
     spec = load(real_site, "top-architectures")
     counts = Counter(a for r in RECORDS for a in set(r.get("architectures") or []))
     got = {d["architecture"]: d["count"] for d in values(spec)}
     _top(counts, list(got))
     assert got == {a: counts[a] for a in got}
-    assert all(query(d["explore"]) == {"q": d["architecture"]} for d in values(spec))
+    assert all(query(d["explore"]) == {"architecture": d["architecture"]} for d in values(spec))
 
 
 def test_tl_approach_over_time(real_site):

@@ -107,6 +107,21 @@ def test_clicking_a_bar_on_trends_opens_explore(watched, real_server):
     clean(watched)
 
 
+def test_clicking_a_dataset_bar_opens_exactly_the_studies_it_counts(watched, real_server):
+    """Dataset and architecture bars link with the exact filters: Explore shows the bar's number of
+    studies, not every study that mentions the name (ADNI is also part of other datasets' names)."""
+    totals: dict[str, int] = {}
+    for r in RECORDS:
+        for name in set(r.get("source_datasets") or []) | set(r.get("target_datasets") or []):
+            totals[name] = totals.get(name, 0) + 1
+    name, n = max(totals.items(), key=lambda kv: (kv[1], kv[0]))
+    open_page(watched, real_server + "trends/")
+    watched.page.locator(f'#chart-top-datasets path[aria-label^="{name} ("]').first.click()
+    _expect_explore(watched, {"dataset": name}, n)
+    watched.page.wait_for_selector(f'.em-chip:has-text("Dataset: {name}")')
+    clean(watched)
+
+
 def _gap_map_state(w: PageWatch) -> dict[str, Any]:
     return w.page.evaluate("""() => {
         const view = document.querySelector('[data-em-chart="gap-map"]');

@@ -30,7 +30,7 @@ from site_fixture import (
 )
 
 from generator.evidence.dataset import load
-from generator.publish import table
+from generator.publish import table, urls
 from generator.publish.context import SiteContext
 from generator.publish.sections import explore
 
@@ -82,6 +82,35 @@ def test_data_holds_every_record_with_its_facet_values_and_page(real_site: Path)
         assert s["row"][col["code_url"]] == (rec.get("code_url") or "")
         assert (real_site / resolve("explore/", s["url"]) / "index.html").is_file()
         assert s["authors"] == rec["authors"][0].split(",")[0] + (" et al." if len(rec["authors"]) > 1 or rec.get("authors_truncated") else "")
+
+
+def test_data_names_each_study_s_datasets_and_architectures_exactly(real_site: Path, site: Path) -> None:
+    """The dataset= and architecture= filters read these: exact names (hostile ones too), once each."""
+    for built_site, records in ((real_site, {r["id"]: r for r in real_records()}), (site, BY_ID)):
+        data = read_json(built_site, "explore/studies.json")
+        for key in ("datasets", "architectures"):
+            assert len(set(data[key])) == len(data[key])
+        assert set(data["datasets"]) == {n for r in records.values() for n in r.get("source_datasets", []) + r.get("target_datasets", [])}
+        assert set(data["architectures"]) == {n for r in records.values() for n in r.get("architectures", [])}
+        for s in data["studies"]:
+            rec = records[s["id"]]
+            assert {data["datasets"][i] for i in s["d"]} == set(rec.get("source_datasets", []) + rec.get("target_datasets", []))
+            assert {data["architectures"][i] for i in s["a"]} == set(rec.get("architectures", []))
+            assert s["d"] == sorted(set(s["d"])) and s["a"] == sorted(set(s["a"]))
+
+
+@pytest.mark.parametrize(("filters", "url"), [
+    ({}, "explore/"),
+    ({"dataset": ["ADNI"]}, "explore/?dataset=ADNI"),
+    # Each name encoded on its own (encodeURIComponent's way), then joined: the comma inside is %2C.
+    ({"dataset": ["Köln, 3T & mehr", "BraTS 2018"]}, "explore/?dataset=K%C3%B6ln%2C%203T%20%26%20mehr,BraTS%202018"),
+    ({"architecture": ["U-Net (3D)/v2+"]}, "explore/?architecture=U-Net%20%283D%29%2Fv2%2B"),
+    ({"application": ["brain-tumor", "stroke"], "dimensionality": ["2.5d"], "year": "2015-2020", "q": "transfer learning"},
+     "explore/?application=brain-tumor,stroke&dimensionality=2.5d&year=2015-2020&q=transfer%20learning"),
+    ({"dataset": [], "q": ""}, "explore/"),
+])
+def test_explore_url_encodes_each_name(filters: dict[str, Any], url: str) -> None:
+    assert urls.explore_url(filters) == url
 
 
 def test_rows_are_the_data_page_csv_columns(real_site: Path) -> None:
@@ -162,7 +191,7 @@ def test_hostile_values_are_escaped_everywhere(site: Path) -> None:
     assert text(evil.xpath("./td[4]")[0]) == " ".join(BY_ID["evil2022script"]["venue"].split())
     assert not evil.xpath(".//strong | .//em | .//img | .//script")  # no Markdown or HTML came alive
     [code] = evil.xpath("./td[10]/a")
-    assert code.get("href") == BY_ID["evil2022script"]["code_url"]
+    assert code.get("href") == urls.href(BY_ID["evil2022script"]["code_url"])  # percent-encoded: inert
     data = read_json(site, "explore/studies.json")
     col = {c: i for i, c in enumerate(data["columns"])}
     [s] = [s for s in data["studies"] if s["id"] == "evil2022script"]

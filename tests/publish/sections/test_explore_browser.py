@@ -355,8 +355,9 @@ def test_instant_navigation_works_like_a_fresh_load(watched: PageWatch, real_ser
 
 def test_no_serious_accessibility_violations(watched: PageWatch, real_server: str) -> None:
     page = watched.page
-    page.goto(real_server + "explore/?application=brain-tumor")
+    page.goto(real_server + "explore/?application=brain-tumor&dataset=BraTS")
     page.wait_for_selector(READY)
+    assert page.locator(".em-chip").is_visible()  # the exact-filter chips are checked too
     page.locator("details[data-facet='task'] summary").click()  # an open facet is checked too
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
@@ -404,5 +405,151 @@ def test_opened_from_a_file_the_plain_table_shows(browser: Any, real_site: Path)
         page.wait_for_selector(".em-explore.em-explore--failed")
         assert page.locator(".em-explore__static tbody tr").count() == len(RECORDS)
         assert page.locator(".em-explore__static").is_visible()
+    finally:
+        context.close()
+
+
+# --- year ranges from the URL and the inputs ---------------------------------------------------------
+
+def year_inputs(page: Any) -> list[str]:
+    return [page.input_value(f".em-explore__filters input[name='year-{b}']") for b in ("min", "max")]
+
+
+def test_a_reversed_year_range_is_ordered_in_the_filter_inputs_and_url(shared: PageWatch, real_server: str) -> None:
+    page = open_explore(shared, real_server, "?year=2020-2015&task=segmentation")
+    want = expected({"task": {"segmentation"}}, years=(2015, 2020))
+    assert 0 < len(want) < len(expected({"task": {"segmentation"}}))
+    assert count(page) == len(want)
+    assert year_inputs(page) == ["2015", "2020"]
+    wait_url(page, {"task": {"segmentation"}, "year": "2015-2020"})  # the shared URL now says what the page shows
+    # Typed the wrong way round: the same studies; the inputs are put in order once a year is committed.
+    page = open_explore(shared, real_server)
+    page.fill(".em-explore__filters input[name='year-min']", "2020")
+    page.fill(".em-explore__filters input[name='year-max']", "2016")
+    wait_count(page, len(expected(years=(2016, 2020))))
+    wait_url(page, {"year": "2016-2020"})
+    page.press(".em-explore__filters input[name='year-max']", "Tab")
+    page.wait_for_function("() => document.querySelector(\".em-explore__filters input[name='year-min']\").value === '2016'")
+    assert year_inputs(page) == ["2016", "2020"]
+    assert count(page) == len(expected(years=(2016, 2020)))
+    clean(shared)
+
+
+@pytest.mark.parametrize(("year", "years", "kept"), [
+    ("abc", (None, None), None), ("-", (None, None), None), ("99999", (None, None), None), ("2015-99999", (None, None), None),
+    ("2015-2018-2020", (None, None), None), ("20x8", (None, None), None), ("%E0%A4%A", (None, None), None),
+    ("2015-", (2015, None), "2015-"), ("-2018", (None, 2018), "-2018"), ("2018-2018", (2018, 2018), "2018"),
+])
+def test_garbage_years_are_ignored_and_dropped_from_the_url(shared: PageWatch, real_server: str, year: str,
+                                                            years: tuple[int | None, int | None], kept: str | None) -> None:
+    page = open_explore(shared, real_server, f"?task=segmentation&year={year}")
+    assert count(page) == len(expected({"task": {"segmentation"}}, years=years))
+    assert year_inputs(page) == ["" if y is None else str(y) for y in years]
+    wait_url(page, {"task": {"segmentation"}, "year": kept or ""})
+    clean(shared)
+
+
+# --- exact dataset and architecture filters -------------------------------------------------------------
+
+ODD = "Köln, 3T & mehr – ü"
+"""A dataset name with a comma, spaces, an ampersand and non-ASCII characters."""
+ODD_ARCH = "U-Net (3D), v2+"
+
+
+def _odd_records() -> list[dict[str, Any]]:
+    from conftest import record
+
+    return [
+        record(id="ash2020exact", title="Exact source dataset study", doi=None, source_datasets=[ODD], target_datasets=["in-house"],
+               architectures=[ODD_ARCH], task=["segmentation"]),
+        record(id="birch2019target", title="Target side of the transfer", doi=None, source_datasets=["BraTS"], target_datasets=[ODD],
+               task=["classification"], year=2019),
+        # The pieces of the name, its other case, and a mention in the text: none is the dataset.
+        record(id="cedar2018pieces", title="Pieces of a name", doi=None, source_datasets=["Köln"], target_datasets=["3T & mehr – ü"], year=2018),
+        record(id="dogwood2017case", title="Lower case cohort", doi=None, source_datasets=[ODD.lower()], year=2017),
+        record(id="elm2016text", title="Mentions only in the summary", doi=None, summary=f"Unlike work on {ODD}, we use our own data.",
+               source_datasets=["OASIS"], architectures=["U-Net", "ResNet"], year=2016),
+    ]
+
+
+ODD_RECORDS = _odd_records()
+
+
+@pytest.fixture(scope="module")
+def odd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from conftest import built, make_project, serve
+
+    yield from serve(built(make_project(tmp_path_factory.mktemp("odd-names"), ODD_RECORDS)))
+
+
+def titles(page: Any) -> list[str]:
+    return sorted(page.eval_on_selector_all("table.em-explore__dt tbody td:first-child a", "as => as.map(a => a.textContent)"))
+
+
+def chips(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".em-explore__chips:not([hidden]) .em-chip",
+                                     "bs => bs.map(b => b.textContent.replace('Remove the filter ', '').replace(' ×', ''))")
+
+
+def raw_param(page: Any, name: str) -> list[str]:
+    """A list parameter of the address bar as the page reads it: split on raw commas, then decoded."""
+    return page.evaluate("""(name) => location.search.slice(1).split('&').filter(p => p.startsWith(name + '='))
+        .flatMap(p => p.slice(name.length + 1).split(',').map(decodeURIComponent))""", name)
+
+
+def test_exact_dataset_filter_opens_exactly_the_studies_with_that_dataset(browser: Any, odd_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    try:
+        watch = PageWatch(context.new_page(), odd_server)
+        page = open_explore(watch, odd_server, explore_url({"dataset": [ODD]}).removeprefix("explore/"))
+        want = [r for r in ODD_RECORDS if ODD in r["source_datasets"] + r["target_datasets"]]
+        assert [r["id"] for r in want] == ["ash2020exact", "birch2019target"]
+        assert count(page) == len(want)
+        assert titles(page) == sorted(r["title"] for r in want)
+        assert chips(page) == [f"Dataset: {ODD}"]
+        page.wait_for_timeout(300)  # the URL is rewritten to canonical form when idle: it keeps the name
+        assert raw_param(page, "dataset") == [ODD]
+        # The CSV holds the rows shown.
+        with page.expect_download() as info:
+            page.click("text=Download CSV")
+        got = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"), newline="")))
+        assert sorted(r["id"] for r in got) == sorted(r["id"] for r in want)
+        # AND with the facets.
+        tick(page, "task", "classification")
+        assert count(page) == 1 and titles(page) == ["Target side of the transfer"]
+        # Removing the chip removes the filter, from the page and the URL.
+        page.click(".em-chip")
+        classification = [r for r in ODD_RECORDS if "classification" in r["task"]]
+        wait_count(page, len(classification))
+        assert chips(page) == [] and page.locator(".em-explore__chips").is_hidden()
+        wait_url(page, {"task": {"classification"}})
+        # Free text finds every mention, which is why links from the charts use the exact filter.
+        page = open_explore(watch, odd_server, explore_url({"q": ODD}).removeprefix("explore/"))
+        assert count(page) > len(want)
+        # Several names: OR; an unknown or differently written name is ignored like any unknown value.
+        page = open_explore(watch, odd_server, explore_url({"dataset": [ODD, "OASIS"]}).removeprefix("explore/"))
+        assert count(page) == 3
+        assert chips(page) == [f"Dataset: {ODD}", "Dataset: OASIS"]
+        page = open_explore(watch, odd_server, explore_url({"dataset": [ODD.upper()]}).removeprefix("explore/"))
+        assert count(page) == len(ODD_RECORDS) and chips(page) == []
+        clean(watch)
+    finally:
+        context.close()
+
+
+def test_exact_architecture_filter(browser: Any, odd_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        watch = PageWatch(context.new_page(), odd_server)
+        for names in ([ODD_ARCH], ["U-Net"], ["U-Net", ODD_ARCH], ["ResNet"]):
+            page = open_explore(watch, odd_server, explore_url({"architecture": names}).removeprefix("explore/"))
+            want = [r for r in ODD_RECORDS if set(names) & set(r["architectures"])]
+            assert count(page) == len(want), names
+            assert titles(page) == sorted(r["title"] for r in want)
+            assert chips(page) == [f"Architecture: {n}" for n in sorted(names, key=lambda n: (n.casefold(), n))]
+        # With a dataset filter: AND.
+        page = open_explore(watch, odd_server, explore_url({"dataset": [ODD], "architecture": ["U-Net"]}).removeprefix("explore/"))
+        assert count(page) == 1 and titles(page) == ["Target side of the transfer"]
+        clean(watch)
     finally:
         context.close()
