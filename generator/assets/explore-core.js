@@ -282,9 +282,11 @@
 
   // --- CSV ------------------------------------------------------------------------------------------
 
-  // Quoted as Python's csv module does (QUOTE_MINIMAL, CRLF), so it equals the Data page's CSV rows.
+  // Quoted as Python's csv module does (QUOTE_MINIMAL, CRLF), so it equals the Data page's CSV rows;
+  // a text cell a spreadsheet would run as a formula gets a leading ' (OWASP), as downloads.py does.
   function csvCell(value) {
-    const s = value === null || value === undefined ? "" : String(value);
+    let s = value === null || value === undefined ? "" : String(value);
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   }
 

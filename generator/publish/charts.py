@@ -224,25 +224,28 @@ def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
             roles.setdefault(name, dict.fromkeys(ROLE_COLOURS, 0))[role] += 1
     totals = {k: sum(v.values()) for k, v in roles.items()}
     names = _top(totals)
+    # One bar per dataset, its length the studies that used it: a bar opens exactly those studies in
+    # Explore. The split by role is in the tooltip and the table (a stacked segment would have shown
+    # a part but opened the whole).
     rows = [
-        {"dataset": name, "role": role, "order": i, "count": n, "total": totals[name], "explore": explore(dataset=[name])}
-        for name in names for i, (role, n) in enumerate(roles[name].items()) if n
+        {"dataset": name, "count": totals[name], "explore": explore(dataset=[name]),
+         "roles": ", ".join(f"{role} {n}" for role, n in roles[name].items() if n)}
+        for name in names
     ]
     title = "Most used datasets"
     description = (f"The {len(names)} datasets used by most studies, as source or target of the transfer; "
-                   "each study counts once per dataset, coloured by the role the dataset played.")
-    chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
-        aria=f"datum.dataset + ' (' + datum.role + '): ' + {studies_text('datum.count')}",
-    ).mark_bar().encode(
+                   "each study counts once per dataset; the table splits each count by the role the dataset played.")
+    base = alt.Chart().transform_calculate(aria=f"datum.dataset + ': ' + {studies_text('datum.count')}").encode(
         y=alt.Y("dataset:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("count:Q", title="Studies", stack="zero", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("role:N", title="Used as", scale=alt.Scale(domain=list(ROLE_COLOURS), range=list(ROLE_COLOURS.values()))),
-        order=alt.Order("order:Q"),
+        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
         href="explore:N",
         description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
-        tooltip=[alt.Tooltip("dataset:N", title="Dataset"), alt.Tooltip("role:N", title="Used as"),
-                 alt.Tooltip("count:Q", title="Studies"), alt.Tooltip("total:Q", title="Studies in all")],
-    ).properties(**FULL_WIDTH, height=bars_height(len(names)))
+        tooltip=[alt.Tooltip("dataset:N", title="Dataset"), alt.Tooltip("count:Q", title="Studies"),
+                 alt.Tooltip("roles:N", title="Used as")],
+    )
+    chart = alt.layer(base.mark_bar(color=BAR), base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q"),
+                      data=alt.Data(values=rows), title=title, description=description)
+    chart = chart.properties(**FULL_WIDTH, height=bars_height(len(names)))
     table = Table(
         ("Dataset", "Studies", *(r.capitalize() for r in ROLE_COLOURS)),
         tuple((Cell(name, explore(dataset=[name])), num(totals[name], explore(dataset=[name])), *(num(roles[name][r]) for r in ROLE_COLOURS)) for name in names),

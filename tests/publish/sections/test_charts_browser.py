@@ -116,7 +116,7 @@ def test_clicking_a_dataset_bar_opens_exactly_the_studies_it_counts(watched, rea
             totals[name] = totals.get(name, 0) + 1
     name, n = max(totals.items(), key=lambda kv: (kv[1], kv[0]))
     open_page(watched, real_server + "trends/")
-    watched.page.locator(f'#chart-top-datasets path[aria-label^="{name} ("]').first.click()
+    watched.page.locator(f'#chart-top-datasets path[aria-label^="{name}: "]').first.click()
     _expect_explore(watched, {"dataset": name}, n)
     watched.page.wait_for_selector(f'.em-chip:has-text("Dataset: {name}")')
     clean(watched)

@@ -253,3 +253,16 @@ def test_the_filter_is_fast_on_ten_thousand_studies(core: Any) -> None:
       return (performance.now() - t0) / 20;
     }""", data())
     assert ms < 50, ms
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_neutralises_formula_cells_as_the_data_page_does(core: Any, start: str) -> None:
+    import csv
+    import io
+
+    from generator.publish.downloads import neutralise
+
+    cells = [f"{start}HYPERLINK(\"https://evil.example\",\"x\")", f"{start}1+1", "plain", 2024]
+    buf = io.StringIO(newline="")
+    csv.writer(buf).writerows([["a", "b", "c", "d"], [neutralise(c) for c in cells]])
+    assert core.evaluate("([c, r]) => EvidenceExplore.toCSV(c, [r])", [["a", "b", "c", "d"], cells]) == buf.getvalue()
