@@ -3,7 +3,8 @@
 The build writes the page (intro, the filter mount point and the whole table as plain HTML, so the
 page lists every study without JavaScript), the data the glue script filters (studies.json), the
 RIS text of every study (fetched only when a reader downloads RIS) and the DataTables bundle that
-the `itables` package ships. assets/explore.js turns the plain table into the filterable one.
+the `itables` package ships. assets/explore.js (with the filter logic in assets/explore-core.js)
+turns the plain table into the filterable one.
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ def study_link(study: Study) -> str:
 
 
 def explore_data(ds: Dataset) -> dict[str, Any]:
-    """What explore.js filters: facet vocabularies once, then per study its facet value indices
-    (into those vocabularies, so a filter is a bit test) and its table.py row (the CSV download)."""
+    """What explore-core.js filters: facet vocabularies once, then per study its facet value indices
+    (into those vocabularies, so a filter is a bit test), its dataset and architecture indices (into
+    the name lists) and its table.py row (the CSV download)."""
     tax = ds.taxonomy
     facets = []
     index: dict[str, dict[str, int]] = {}

@@ -522,6 +522,7 @@ def test_exact_dataset_filter_opens_exactly_the_studies_with_that_dataset(browse
         classification = [r for r in ODD_RECORDS if "classification" in r["task"]]
         wait_count(page, len(classification))
         assert chips(page) == [] and page.locator(".em-explore__chips").is_hidden()
+        assert page.evaluate("() => document.activeElement.name") == "q"  # the focus is not lost with the chip
         wait_url(page, {"task": {"classification"}})
         # Free text finds every mention, which is why links from the charts use the exact filter.
         page = open_explore(watch, odd_server, explore_url({"q": ODD}).removeprefix("explore/"))
