@@ -8,6 +8,7 @@ site-root-relative URLs (field `explore`); the page's charts.js resolves them ag
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -175,6 +176,23 @@ def chart_name(facet_name: str) -> str:
     return "by-" + facet_name.replace("_", "-")
 
 
+def ranked_bars(rows: list[dict[str, Any]], key: str, label: str, order: list[str], title: str, description: str,
+                tooltip: Sequence[alt.Tooltip] = (), colour: Any = None) -> alt.LayerChart:
+    """Horizontal bars of rows[key] in the given order, each with its count printed after it and a
+    link to Explore (field `explore`): the shape of every "studies per X" chart."""
+    base = alt.Chart().transform_calculate(aria=f"datum.{key} + ': ' + {studies_text('datum.count')}").encode(
+        y=alt.Y(f"{key}:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
+        href="explore:N",
+        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
+        tooltip=[alt.Tooltip(f"{key}:N", title=label), alt.Tooltip("count:Q", title="Studies"), *tooltip],
+    )
+    bars = base.mark_bar(color=BAR) if colour is None else base.mark_bar().encode(color=colour)
+    text = base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q")
+    return alt.layer(bars, text, data=alt.Data(values=rows), title=title, description=description).properties(
+        **FULL_WIDTH, height=bars_height(len(order)))
+
+
 def per_facet_value(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
     counts = count_by(df, facet.name)
     total = len(df)
@@ -191,19 +209,11 @@ def per_facet_value(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
     title = f"Studies per {lower(facet.label)}"
     several = " (a study can have several)" if facet.multi else ""
     description = f"Number of studies for each {lower(facet.label)}{several}, most frequent first; grey bars are studies where it was not reported."
-    base = alt.Chart().transform_calculate(aria=f"datum.label + ': ' + {studies_text('datum.count')}").encode(
-        y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
-        href="explore:N",
-        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
-        tooltip=[alt.Tooltip("label:N", title=facet.label), alt.Tooltip("count:Q", title="Studies"),
-                 alt.Tooltip("share:Q", title="Share of studies", format=".0%")],
+    chart = ranked_bars(
+        rows, "label", facet.label, labels, title, description,
+        tooltip=[alt.Tooltip("share:Q", title="Share of studies", format=".0%")],
+        colour=alt.Color("kind:N", scale=alt.Scale(domain=["reported", "not reported"], range=[BAR, GREY]), legend=None),
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("kind:N", scale=alt.Scale(domain=["reported", "not reported"], range=[BAR, GREY]), legend=None))
-    text = base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q")
-    chart = alt.layer(bars, text, data=alt.Data(values=rows), title=title, description=description).properties(
-        **FULL_WIDTH, height=bars_height(len(rows)))
     table = Table(
         (facet.label, "Studies", "Share of studies"),
         tuple((Cell(r["label"], r["explore"]), num(r["count"], r["explore"]), Cell(f"{r['share']:.0%}", numeric=True)) for r in rows),
@@ -235,17 +245,7 @@ def top_datasets(ds: Dataset, df: pd.DataFrame) -> Chart:
     title = "Most used datasets"
     description = (f"The {len(names)} datasets used by most studies, as source or target of the transfer; "
                    "each study counts once per dataset; the table splits each count by the role the dataset played.")
-    base = alt.Chart().transform_calculate(aria=f"datum.dataset + ': ' + {studies_text('datum.count')}").encode(
-        y=alt.Y("dataset:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
-        href="explore:N",
-        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
-        tooltip=[alt.Tooltip("dataset:N", title="Dataset"), alt.Tooltip("count:Q", title="Studies"),
-                 alt.Tooltip("roles:N", title="Used as")],
-    )
-    chart = alt.layer(base.mark_bar(color=BAR), base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q"),
-                      data=alt.Data(values=rows), title=title, description=description)
-    chart = chart.properties(**FULL_WIDTH, height=bars_height(len(names)))
+    chart = ranked_bars(rows, "dataset", "Dataset", names, title, description, tooltip=[alt.Tooltip("roles:N", title="Used as")])
     table = Table(
         ("Dataset", "Studies", *(r.capitalize() for r in ROLE_COLOURS)),
         tuple((Cell(name, explore(dataset=[name])), num(totals[name], explore(dataset=[name])), *(num(roles[name][r]) for r in ROLE_COLOURS)) for name in names),
@@ -259,16 +259,7 @@ def top_architectures(ds: Dataset, df: pd.DataFrame) -> Chart:
     rows = [{"architecture": a, "count": counts[a], "explore": explore(architecture=[a])} for a in names]
     title = "Most used architectures"
     description = f"The {len(names)} network architectures named by most studies; 'custom' is a network designed for the study."
-    base = alt.Chart().transform_calculate(aria=f"datum.architecture + ': ' + {studies_text('datum.count')}").encode(
-        y=alt.Y("architecture:N", title=None, sort=names, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
-        href="explore:N",
-        description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
-        tooltip=[alt.Tooltip("architecture:N", title="Architecture"), alt.Tooltip("count:Q", title="Studies")],
-    )
-    chart = alt.layer(base.mark_bar(color=BAR), base.mark_text(align="left", dx=3, aria=False).encode(text="count:Q"),
-                      data=alt.Data(values=rows), title=title, description=description)
-    chart = chart.properties(**FULL_WIDTH, height=bars_height(len(names)))
+    chart = ranked_bars(rows, "architecture", "Architecture", names, title, description)
     table = Table(("Architecture", "Studies"), tuple((Cell(r["architecture"], r["explore"]), num(r["count"], r["explore"])) for r in rows))
     return Chart("top-architectures", title, description, to_spec(chart), table)
 
