@@ -3,22 +3,88 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic_core import PydanticCustomError
 
 from .taxonomy import NOT_REPORTED, Facet, Taxonomy, slug_of
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-DOI = r"^10\.\d{4,9}/\S+$"
-HTTP_URL = r"^https?://[^\s/?#]+\S*$"
+# Printable ASCII except space and " < > ` (which would break out of a link or markup): a DOI with
+# a zero-width space, a soft hyphen or full-width digits looks right and resolves nowhere.
+DOI = r"^10\.[0-9]{4,9}/[!#-;=?-_a-~]+$"
+# No whitespace, control characters or characters that carry Markdown/HTML markup; hosts and
+# ports are checked further by _check_link.
+LINK_FORBIDDEN = "[ ] ( ) < > \" ' ` \\"
+"""Shown in messages: characters a link must percent-encode."""
+HTTP_URL = r"""^https?://[^\x00-\x20\x7f-\x9f/?#\[\]()<>"'`\\]+[^\x00-\x20\x7f-\x9f\[\]()<>"'`\\]*$"""
 MIN_YEAR = 1950
 
+# Lengths well above any real record (the longest summary is under 600 characters), so that a
+# pasted abstract or a runaway value is caught, and pages and messages stay bounded.
+MAX_ID_LENGTH = 80
+MAX_TITLE_LENGTH = 500
+MAX_SUMMARY_LENGTH = 2000
+MAX_SHORT_TEXT = 300
+"""venue, key_result, and each author, architecture and dataset name."""
+MAX_NOTE_LENGTH = 1000
+"""verified: a sentence or two of provenance."""
+MAX_LINK_LENGTH = 2000
+MAX_AUTHORS = 1000
+"""Consortium papers list hundreds of authors; beyond this, keep the first and set authors_truncated."""
+MAX_LIST_ITEMS = 50
+
 Text = Annotated[str, Field(min_length=1)]
+ShortText = Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)]
+
+
+def iso_date(value: Any) -> dt.date | None:
+    """The date written as YYYY-MM-DD text (as JSON and quoting YAML writers emit it), else None."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_from_text(value: Any) -> Any:
+    if isinstance(value, str):
+        parsed = iso_date(value)
+        if parsed is None:
+            raise PydanticCustomError("date_text", "not a valid date")
+        return parsed
+    return value
+
+
+def _check_link(value: str) -> str:
+    """Absolute http(s) link with a well-formed host (the pattern already keeps markup out)."""
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise PydanticCustomError("link", "not a well-formed link") from None
+    host = parts.hostname or ""
+    labels = host.split(".")
+    if parts.scheme not in ("http", "https") or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise PydanticCustomError("link", "not a well-formed link")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in value):  # invisible or spacing
+        raise PydanticCustomError("link", "not a well-formed link")
+    return value
+
+
+_HOST_LABEL = re.compile(r"(?!-)[^\W_]([\w-]*[^\W_])?", re.UNICODE)
+"""A host name label: letters or digits of any script and inner hyphens (no underscore, no dot)."""
+
+Link = Annotated[str, Field(pattern=HTTP_URL, max_length=MAX_LINK_LENGTH), AfterValidator(_check_link)]
+IsoDate = Annotated[dt.date, BeforeValidator(_date_from_text)]
 
 
 class Bibliographic(BaseModel):
@@ -26,24 +92,25 @@ class Bibliographic(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    id: str = Field(pattern=SLUG, description="Slug: first author's surname + year + first significant title word; equals the file name.")
-    title: Text = Field(description="Exact title of the publication.")
-    authors: list[Text] = Field(min_length=1, description='Authors in order, each "Family, Given".')
+    id: str = Field(pattern=SLUG, max_length=MAX_ID_LENGTH,
+                    description="Slug: first author's surname + year + first significant title word; equals the file name.")
+    title: Text = Field(max_length=MAX_TITLE_LENGTH, description="Exact title of the publication.")
+    authors: list[ShortText] = Field(min_length=1, max_length=MAX_AUTHORS, description='Authors in order, each "Family, Given".')
     authors_truncated: bool = Field(False, description="True when the source listed only some authors.")
     year: int = Field(ge=MIN_YEAR, description="Publication year.")
-    venue: Text = Field(description="Journal or conference.")
-    doi: str | None = Field(None, pattern=DOI, description="Bare DOI, 10.xxxx/...")
-    url: str | None = Field(None, pattern=HTTP_URL, description="http(s) page of the study.")
-    summary: Text = Field(description="One or two sentences written for this map (never a copied abstract).")
-    key_result: Text | None = Field(None, description="Short headline figure.")
-    architectures: list[Text] = Field(default_factory=list, description="Network architectures used (normalised spelling).")
-    source_datasets: list[Text] = Field(default_factory=list, description="Datasets knowledge is transferred from.")
-    target_datasets: list[Text] = Field(default_factory=list, description="Datasets the model is applied to.")
-    code_url: str | None = Field(None, pattern=HTTP_URL, description="http(s) link to code.")
-    added: dt.date = Field(description="The day the record entered the map (YYYY-MM-DD).")
-    verified: Text | None = Field(None, description="How the record's existence was checked (curation provenance).")
-    distinct_from: list[str] = Field(
-        default_factory=list,
+    venue: ShortText = Field(description="Journal or conference.")
+    doi: str | None = Field(None, pattern=DOI, max_length=MAX_SHORT_TEXT, description="Bare DOI, 10.xxxx/...")
+    url: Link | None = Field(None, description="http(s) page of the study.")
+    summary: Text = Field(max_length=MAX_SUMMARY_LENGTH, description="One or two sentences written for this map (never a copied abstract).")
+    key_result: ShortText | None = Field(None, description="Short headline figure.")
+    architectures: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="Network architectures used (normalised spelling).")
+    source_datasets: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="Datasets knowledge is transferred from.")
+    target_datasets: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, description="Datasets the model is applied to.")
+    code_url: Link | None = Field(None, description="http(s) link to code.")
+    added: IsoDate = Field(description="The day the record entered the map (YYYY-MM-DD).")
+    verified: Text | None = Field(None, max_length=MAX_NOTE_LENGTH, description="How the record's existence was checked (curation provenance).")
+    distinct_from: list[Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS,
         description="Ids of studies with a similar title that are nevertheless distinct (silences the likely-duplicate check).",
     )
 

@@ -116,10 +116,11 @@ def test_optional_facets_may_be_left_out(tmp_path, monkeypatch, capsys):
     ("field", "value", "message"),
     [
         ("title", 2019, "title: expected text, got the number 2019"),
-        ("year", "2019", "year: expected a whole number (e.g. 2019), got '2019'"),
+        ("year", "2019", "year: expected a whole number written in decimal digits, e.g. 2019, got '2019'"),
         ("authors", "Doe, Jane", "authors: expected a list (one '- item' per line, or [] for none), got 'Doe, Jane'"),
         ("authors_truncated", "yes", "authors_truncated: expected true or false, got 'yes'"),
-        ("added", "15 January 2026", "added: expected a date written YYYY-MM-DD (unquoted), got '15 January 2026'"),
+        ("added", "15 January 2026", "added: '15 January 2026' is not a valid date; expected YYYY-MM-DD"),
+        ("added", 20260115, "added: expected a date written YYYY-MM-DD, got the number 20260115"),
         ("venue", None, "venue: is empty; expected text"),
         ("summary", "", "summary: must not be empty"),
     ],
@@ -279,7 +280,8 @@ def test_only_http_links(tmp_path, monkeypatch, capsys, field, bad):
     err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
     line, _ = pos(text, f"\n{field}:")
     assert err.startswith(f"data/studies/doe2020transfer.yaml:{line + 1}:")
-    assert err.endswith(f"{field}: {bad!r} is not valid; only http:// and https:// links are allowed")
+    assert err.endswith(f"{field}: {bad!r} is not a well-formed http(s) link; write an absolute http:// or https:// address with a valid host "
+                        "and no spaces; the characters [ ] ( ) < > \" ' ` \\ must be percent-encoded")
 
 
 @pytest.mark.parametrize("year", [1949, 1066, TODAY.year + 2, 20190])
