@@ -151,7 +151,7 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
     if kind == "string_pattern_mismatch" and field == "doi":
         return _doi_message(where, value)
     if kind == "string_too_long":
-        return f"{where}: is {len(value):,} characters long; at most {err['ctx']['max_length']:,} allowed"
+        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
     if kind == "too_long":
         keep = "; keep the first ones and set authors_truncated: true" if field == "authors" else ""
         return f"{where}: has {err['ctx']['actual_length']:,} items; at most {err['ctx']['max_length']:,} allowed{keep}"
