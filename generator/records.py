@@ -80,7 +80,7 @@ def _check_link(value: str) -> str:
     return value
 
 
-_HOST_LABEL = re.compile(r"(?!-)[^\W_]([\w-]*[^\W_])?", re.UNICODE)
+_HOST_LABEL = re.compile(r"[^\W_]+(-+[^\W_]+)*")
 """A host name label: letters or digits of any script and inner hyphens (no underscore, no dot)."""
 
 Link = Annotated[str, Field(pattern=HTTP_URL, max_length=MAX_LINK_LENGTH), AfterValidator(_check_link)]

@@ -82,6 +82,8 @@ def _yaml_repr(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
         return shorten(repr(value))
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     return f"{type(value).__name__} {value!r}".replace("int ", "the number ").replace("float ", "the number ")
