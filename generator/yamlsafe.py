@@ -187,9 +187,11 @@ def parse(text: str) -> Document:
         m = e.problem_mark or e.context_mark
         where = _mark(m) if m else Mark(1, 1)
         what = " ".join(x for x in (e.context, e.problem) if x)
-        raise YamlProblem(where, f"YAML syntax error: {what}") from None
+        raise YamlProblem(where, f"YAML syntax error: {shorten(what, 200)}") from None
     except yaml.YAMLError as e:
         raise YamlProblem(Mark(1, 1), f"YAML error: {e}") from None
+    except RecursionError:  # the pure-Python parser has no nesting limit of its own (libyaml stops at 1000)
+        raise YamlProblem(Mark(1, 1), "YAML nesting is too deep; a record needs at most a few levels") from None
     finally:
         if loader is not None:
             loader.dispose()
