@@ -518,6 +518,7 @@ MARKUP_URL = "https://example.org/[x](/autofocus/onfocus=alert(1)//)"
     MARKUP_URL, 'https://example.org/"onmouseover="x', "https://example.org/<script>", "https://example.org/a`b", "https://example.org/a\\b",
     "https://example.org/it's", "https://exa mple.org/", "https://example.org/\u200bx", "https://example.org/\u202ex", "http://[::1]/",
     "https://example.org:99999/", "https://ex_ample.org/", "https://-example.org/", "https://example..org/", "https://:80/",
+    "https://例え.jp/", "https://user:pw@example.org/", "https://example.org/\u00a0x", "https://example.org/\u2028x",
 ])
 def test_links_must_be_well_formed_and_free_of_markup(tmp_path, monkeypatch, capsys, field, bad):
     text = dump(record(**{field: bad}))
@@ -527,8 +528,8 @@ def test_links_must_be_well_formed_and_free_of_markup(tmp_path, monkeypatch, cap
         "the characters [ ] ( ) < > \" ' ` \\ must be percent-encoded")
 
 
-@pytest.mark.parametrize("good", ["https://example.org/a%28b%29", "http://example.org:8080/x?q=1&r=2#frag", "https://例え.jp/パス",
-                                  "https://github.com/user/repo_name-1.2"])
+@pytest.mark.parametrize("good", ["https://example.org/a%28b%29", "http://example.org:8080/x?q=1&r=2#frag", "https://xn--r8jz45g.jp/パス",
+                                  "https://github.com/user/repo_name-1.2", "https://doi.org/10.1002/(SICI)1097".replace("(", "%28").replace(")", "%29")])
 def test_well_formed_links_pass(tmp_path, monkeypatch, capsys, good):
     assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record(url=good, code_url=good))}) == (0, [])
 
