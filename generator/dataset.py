@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from .records import Study
 from .review import Review, parse_review
 from .taxonomy import Taxonomy, parse_taxonomy
-from .validate import Problem, display_path, read_yaml, validate_studies
+from .validate import Problem, cap_problems, display_path, read_yaml, validate_studies
 from .yamlsafe import Mark, shorten
 
 T = TypeVar("T")
@@ -49,7 +49,7 @@ def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[
         return None, [Problem(shown, 1, 1, "file is missing")]
     doc, problems = read_yaml(path, shown)
     if doc is None or problems:
-        return None, problems
+        return None, cap_problems(problems)
     try:
         return parse(doc.data), []
     except ValidationError as e:
@@ -58,7 +58,7 @@ def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[
             loc = tuple(err["loc"])
             m = doc.where(loc)
             out.append(Problem(shown, m.line, m.col, f"{'.'.join(map(str, loc)) or 'file'}: {err['msg']}"))
-        return None, out
+        return None, cap_problems(out)
 
 
 def _gap_map_problems(path: Path, review: Review, taxonomy: Taxonomy) -> list[Problem]:

@@ -279,7 +279,7 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date,
     declared = data["id"] if isinstance(data.get("id"), str) else None
     marks = {k: doc.where((k,)) for k in CROSS_FIELDS}
     if problems or validated is None:
-        return FileResult(None, _capped(problems, unshown), declared, marks)
+        return FileResult(None, cap_problems(problems, unshown), declared, marks)
     return FileResult(to_study(validated, taxonomy, record_path), [], declared, marks)
 
 
@@ -300,22 +300,27 @@ def _model_problems(e: ValidationError, doc: Document, shown: str, taxonomy: Tax
 
 
 def _repeated_items(data: Mapping[str, Any], doc: Document, shown: str) -> list[Problem]:
-    """A value listed twice in a list field (type-aware, so true and 1 differ)."""
+    """A value listed twice in a list field, reported once at its second occurrence (type-aware, so
+    true and 1 differ)."""
     out = []
     for key, value in data.items():
         if not isinstance(value, list):
             continue
         seen: set[tuple[type, Any]] = set()
+        reported: set[tuple[type, Any]] = set()
         for i, v in enumerate(value):
-            if isinstance(v, (str, bool, int)):
-                if (type(v), v) in seen:
-                    m = doc.where((key, i))
-                    out.append(Problem(shown, m.line, m.col, f"{shorten(str(key))}: {_yaml_repr(v)} is listed more than once"))
-                seen.add((type(v), v))
+            if not isinstance(v, (str, bool, int)):
+                continue
+            item = (type(v), v)
+            if item in seen and item not in reported:
+                reported.add(item)
+                m = doc.where((key, i))
+                out.append(Problem(shown, m.line, m.col, f"{shorten(str(key))}: {_yaml_repr(v)} is listed more than once"))
+            seen.add(item)
     return out
 
 
-def _capped(problems: list[Problem], unshown: int = 0) -> list[Problem]:
+def cap_problems(problems: list[Problem], unshown: int = 0) -> list[Problem]:
     """The first MAX_PROBLEMS_PER_FILE problems in file order, then one line counting the rest."""
     problems = sorted(problems)
     hidden = len(problems) - MAX_PROBLEMS_PER_FILE + unshown

@@ -87,3 +87,11 @@ def test_gap_map_axis_must_be_a_facet_and_is_reported_at_its_line(tmp_path, monk
 
 def test_model_names_cover_pydantic_internals():
     assert {"model_config", "model_fields", "schema", "dict", "json"} <= MODEL_NAMES
+
+
+def test_problems_in_taxonomy_yaml_are_capped_too(tmp_path, monkeypatch, capsys):
+    many = "".join(f"  - {{name: Bad{i}, label: x, description: x, multi: true, values: [{{value: v, label: v, definition: v}}]}}\n" for i in range(80))
+    code, errors, _ = validate_with(tmp_path, monkeypatch, capsys, "facets:\n", "facets:\n" + many)
+    assert code == 1
+    assert len(errors) == 51
+    assert errors[-1].endswith("error: ... and 30 more problems in this file")

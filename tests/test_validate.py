@@ -207,7 +207,7 @@ def test_repeated_value_in_a_list(tmp_path, monkeypatch, capsys):
     assert err == f"data/studies/doe2020transfer.yaml:{line}:{col + 2}: error: task: 'segmentation' is listed more than once"
 
 
-@pytest.mark.parametrize("bad", ["Doe2020", "doe 2020", "-doe", "doe_2020", "döe2020"])
+@pytest.mark.parametrize("bad", ["Doe2020", "doe 2020", "-doe", "doe_2020", "döe2020", "doe2020 ", "", "doe2020\u200b"])
 def test_id_must_be_a_slug(tmp_path, monkeypatch, capsys, bad):
     text = dump(record(id=bad))
     code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
@@ -588,3 +588,10 @@ def test_normalise_title_is_unicode_aware():
     titles = {"zh": "深度学习的脑部磁共振成像", "ru": "Обучение с переносом для МРТ", "x": "!!!", "y": "???", "z": "\u200b"}
     assert similar_titles(titles) == []
     assert similar_titles({"a": "Réseaux de neurones", "b": "Reseaux de neurones"}) == [("a", "b", 1.0)]
+
+
+def test_a_value_repeated_many_times_is_reported_once(tmp_path, monkeypatch, capsys):
+    text = dump(record(task=["segmentation"] * 1000 + ["classification"] * 3))
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    assert code == 1
+    assert [e.split(": error: ")[1] for e in errors] == ["task: 'segmentation' is listed more than once", "task: 'classification' is listed more than once"]
