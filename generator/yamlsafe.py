@@ -151,7 +151,9 @@ def _check_nodes(root: yaml.Node, doc: Document) -> None:
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 raise YamlProblem(_mark(key_node.start_mark), "merge keys (<<) are not allowed; write the fields out")
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(_mark(key_node.start_mark), "a key must be a name, not a list or mapping; write field: value")
+            key = key_node.value
             if key in seen:
                 first = _mark(seen[key].start_mark)
                 doc.duplicates.append(YamlProblem(

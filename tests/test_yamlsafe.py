@@ -106,3 +106,11 @@ def test_deep_nesting_is_a_problem_not_a_crash():
     assert "nesting" in e.value.message
     deep = "".join(" " * i + f"k{i}:\n" for i in range(990)) + " " * 990 + "x\n"
     assert parse(deep).data is not None
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "x:\n  ? {a: 1}\n  : 2\n"])
+def test_a_key_that_is_a_list_or_mapping_is_refused_at_its_position(text):
+    with pytest.raises(YamlProblem) as e:
+        parse(text)
+    assert e.value.message == "a key must be a name, not a list or mapping; write field: value"
+    assert e.value.mark == (Mark(1, 3) if text.startswith("?") else Mark(2, 5))
