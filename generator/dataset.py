@@ -90,8 +90,12 @@ def study_files(studies_dir: Path) -> tuple[list[Path], list[Problem]]:
         path = Path(entry.path)
         shown = display_path(path)
         looks_like_record = path.suffix.lower() in (".yml", ".yaml")
+        odd = next((c for c in entry.name if not c.isprintable()), None)
         try:
-            if entry.is_symlink():
+            if odd is not None:  # a newline in a name would forge lines in the output
+                shown = shown.encode("unicode_escape").decode("ascii")
+                problems.append(Problem(shown, 1, 1, f"file name contains the control character U+{ord(odd):04X}; rename the file to its id"))
+            elif entry.is_symlink():
                 problems.append(Problem(shown, 1, 1, "file is a symbolic link; records must be regular files (it was not read)"))
             elif not looks_like_record:
                 continue

@@ -430,9 +430,17 @@ PARALLEL_FROM = 1000
 """Below this many files a process pool costs more than it saves."""
 
 
+def _check_guarded(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date, model: type[BaseModel], shown: str) -> FileResult:
+    """check_file, with an unforeseen failure reported against its file: one file never stops the others."""
+    try:
+        return check_file(path, taxonomy, record_path, today, model, shown)
+    except Exception as e:  # a bug here must not hide every other file's problems
+        return FileResult(None, [Problem(shown, 1, 1, f"could not be checked ({type(e).__name__}: {shorten(str(e))}); please report this")])
+
+
 def _check_chunk(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:
     model = record_model(taxonomy)
-    return [check_file(path, taxonomy, record_path, today, model, shown) for path, record_path, shown in jobs]
+    return [_check_guarded(path, taxonomy, record_path, today, model, shown) for path, record_path, shown in jobs]
 
 
 def _check_all(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:

@@ -136,3 +136,31 @@ def test_other_records_are_still_validated(data, tmp_path, capsys):
     code, err = validate(tmp_path, capsys)
     assert code == 1
     assert [line.split(":")[0] for line in err.splitlines()[:2]] == ["data/studies/evil.yaml", "data/studies/zz.yaml"]
+
+
+def test_a_file_name_with_a_newline_cannot_forge_output_lines(data, tmp_path, capsys):
+    (data / "studies" / "x\ndata\\studies\\y.yaml:1:1: error: forged.yaml").write_text("id: x\n")
+    code, err = validate(tmp_path, capsys)
+    assert code == 1
+    assert err.splitlines()[0] == ("data/studies/x\\ndata\\\\studies\\\\y.yaml:1:1: error: forged.yaml:1:1: error: file name contains "
+                                   "the control character U+000A; rename the file to its id")
+    assert len(err.splitlines()) == 2  # the problem and the count
+
+
+def test_an_unforeseen_failure_in_one_file_is_reported_against_it(data, tmp_path, capsys, monkeypatch):
+    import generator.validate as validate_module
+
+    real = validate_module.check_file
+
+    def flaky(path, *args, **kwargs):
+        if path.name == "doe2020transfer.yaml":
+            raise RuntimeError("boom")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "check_file", flaky)
+    write_record(data, record(id="zz", doi=None, title="Other study", year=1800))
+    code, err = validate(tmp_path, capsys)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == "data/studies/doe2020transfer.yaml:1:1: error: could not be checked (RuntimeError: boom); please report this"
+    assert lines[1].startswith("data/studies/zz.yaml:")
