@@ -54,10 +54,10 @@ def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[
         return parse(doc.data), []
     except ValidationError as e:
         out = []
-        for err in e.errors():
+        for err in e.errors(include_url=False):
             loc = tuple(err["loc"])
             m = doc.where(loc)
-            out.append(Problem(shown, m.line, m.col, f"{'.'.join(map(str, loc)) or 'file'}: {err['msg']}"))
+            out.append(Problem(shown, m.line, m.col, f"{shorten('.'.join(map(str, loc))) or 'file'}: {err['msg']}"))
         return None, cap_problems(out)
 
 
