@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
-from .evidence.records import DOI, SLUG, json_schema
+from .evidence.records import DOI, MAX_ID_LENGTH, SLUG, json_schema
 from .evidence.stats import render_stats
 from .evidence.template import render_template
 from .evidence.validate import Problem
@@ -75,6 +75,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .evidence.dataset import _load_config
     from .evidence.taxonomy import parse_taxonomy
 
+    if len(args.id) > MAX_ID_LENGTH:
+        print(f"evidence-map: error: the id is {len(args.id)} characters long; at most {MAX_ID_LENGTH} allowed", file=sys.stderr)
+        return EXIT_USAGE
     if not re.fullmatch(SLUG[1:-1], args.id):
         print(f"evidence-map: error: '{args.id}' is not a valid id; use lowercase ascii letters, digits and hyphens, e.g. hon2017towards", file=sys.stderr)
         return EXIT_USAGE

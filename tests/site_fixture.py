@@ -54,8 +54,10 @@ def _records() -> list[dict[str, Any]]:
         ),
         record(
             id="evil2022script", authors=[hostile("Evil,"), hostile("Second,")], year=2022,
-            publication_type="conference-paper", doi="10.1000/evil(1)<2>", url="https://example.org/x?a=1&b=\"2\"",
-            code_url="https://example.org/code'\"<x>", added=dt.date(2026, 3, 1),
+            # links and DOIs as hostile as the validator lets them be: markup characters must be
+            # percent-encoded in links; a DOI may hold quotes, brackets and ampersands
+            publication_type="conference-paper", doi="10.1000/evil(1)'&[2]", url="https://example.org/x?a=1&b=%22*2*%22&c={_x_}|^~",
+            code_url="https://example.org/code?q=%27%22%3Cx%3E&lt;y&", added=dt.date(2026, 3, 1),
             **{f: hostile(f) for f in HOSTILE_TEXT_FIELDS},
             **{f: [hostile(f)] for f in HOSTILE_LIST_FIELDS if f != "authors"},
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
@@ -26,6 +26,8 @@ from site_fixture import (
     study_page,
     text,
 )
+
+from generator.publish.urls import href
 
 EVIL = BY_ID["evil2022script"]
 
@@ -69,7 +71,9 @@ def test_hostile_record_reads_back_exactly_on_its_page(site):
     [ld] = json_ld(doc)
     assert (ld["name"], [a["name"] for a in ld["author"]], ld["description"]) == (EVIL["title"], EVIL["authors"], EVIL["summary"])
     hrefs = {a.get("href") for a in article(doc).xpath(".//a[@href]")}
-    assert {EVIL["url"], EVIL["code_url"]} <= hrefs  # attributes intact, quotes and all
+    # Links arrive whole: the same address, with what URLs must not hold raw ({ } | ^) percent-encoded.
+    assert {href(EVIL["url"]), href(EVIL["code_url"])} <= hrefs
+    assert unquote(href(EVIL["url"])) == unquote(EVIL["url"])
     assert HOSTILE.count("{") == 2  # the unbalanced brace is really there
 
 

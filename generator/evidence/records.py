@@ -3,22 +3,87 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic_core import PydanticCustomError
 
 from .taxonomy import NOT_REPORTED, Facet, Taxonomy, slug_of
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
-DOI = r"^10\.\d{4,9}/\S+$"
-HTTP_URL = r"^https?://[^\s/?#]+\S*$"
+# Printable ASCII except space and " < > ` (which would break out of a link or markup): a DOI with
+# a zero-width space, a soft hyphen or full-width digits looks right and resolves nowhere.
+DOI = r"^10\.[0-9]{4,9}/[!#-;=?-_a-~]+$"
+# Links: a host of ASCII labels (an internationalised name in its xn-- form), an optional port,
+# then no whitespace, control or invisible characters, and none that carry Markdown/HTML markup.
+# Written once for the validator (Rust regex), the JSON Schema (ECMA) and its tests (Python re).
+LINK_FORBIDDEN = "[ ] ( ) < > \" ' ` \\"
+"""Shown in messages: characters a link must percent-encode."""
+_NOT_IN_LINK = (r"\x00-\x20\x7f-\xa0\xad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff"
+                r"""\[\]()<>"'`\\""")
+_LABEL = r"[A-Za-z0-9]+(-+[A-Za-z0-9]+)*"
+_PORT = r"([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+HTTP_URL = rf"^https?://{_LABEL}(\.{_LABEL})*\.?(:{_PORT})?([/?#][^{_NOT_IN_LINK}]*)?$"
 MIN_YEAR = 1950
 
+# Lengths well above any real record (the longest summary is under 600 characters), so that a
+# pasted abstract or a runaway value is caught, and pages and messages stay bounded.
+MAX_ID_LENGTH = 80
+MAX_TITLE_LENGTH = 500
+MAX_SUMMARY_LENGTH = 2000
+MAX_SHORT_TEXT = 300
+"""venue, key_result, and each author, architecture and dataset name."""
+MAX_NOTE_LENGTH = 1000
+"""verified: a sentence or two of provenance."""
+MAX_LINK_LENGTH = 2000
+MAX_AUTHORS = 1000
+"""Consortium papers list hundreds of authors; beyond this, keep the first and set authors_truncated."""
+MAX_LIST_ITEMS = 50
+
 Text = Annotated[str, Field(min_length=1)]
+UNIQUE = {"uniqueItems": True}
+"""The validator reports a value listed twice; the schema says so too, for editors."""
+ShortText = Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT)]
+
+
+def iso_date(value: Any) -> dt.date | None:
+    """The date written as YYYY-MM-DD text (as JSON and quoting YAML writers emit it), else None."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_from_text(value: Any) -> Any:
+    if isinstance(value, str):
+        parsed = iso_date(value)
+        if parsed is None:
+            raise PydanticCustomError("date_text", "not a valid date")
+        return parsed
+    return value
+
+
+def _check_link(value: str) -> str:
+    """The pattern has checked the form; this parses it as browsers will, as a second guard."""
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise PydanticCustomError("link", "not a well-formed link") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError("link", "not a well-formed link")
+    return value
+
+
+Link = Annotated[str, Field(pattern=HTTP_URL, max_length=MAX_LINK_LENGTH), AfterValidator(_check_link)]
+IsoDate = Annotated[dt.date, BeforeValidator(_date_from_text)]
 
 
 class Bibliographic(BaseModel):
@@ -26,24 +91,25 @@ class Bibliographic(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    id: str = Field(pattern=SLUG, description="Slug: first author's surname + year + first significant title word; equals the file name.")
-    title: Text = Field(description="Exact title of the publication.")
-    authors: list[Text] = Field(min_length=1, description='Authors in order, each "Family, Given".')
+    id: str = Field(pattern=SLUG, max_length=MAX_ID_LENGTH,
+                    description="Slug: first author's surname + year + first significant title word; equals the file name.")
+    title: Text = Field(max_length=MAX_TITLE_LENGTH, description="Exact title of the publication.")
+    authors: list[ShortText] = Field(min_length=1, max_length=MAX_AUTHORS, json_schema_extra=UNIQUE, description='Authors in order, each "Family, Given".')
     authors_truncated: bool = Field(False, description="True when the source listed only some authors.")
     year: int = Field(ge=MIN_YEAR, description="Publication year.")
-    venue: Text = Field(description="Journal or conference.")
-    doi: str | None = Field(None, pattern=DOI, description="Bare DOI, 10.xxxx/...")
-    url: str | None = Field(None, pattern=HTTP_URL, description="http(s) page of the study.")
-    summary: Text = Field(description="One or two sentences written for this map (never a copied abstract).")
-    key_result: Text | None = Field(None, description="Short headline figure.")
-    architectures: list[Text] = Field(default_factory=list, description="Network architectures used (normalised spelling).")
-    source_datasets: list[Text] = Field(default_factory=list, description="Datasets knowledge is transferred from.")
-    target_datasets: list[Text] = Field(default_factory=list, description="Datasets the model is applied to.")
-    code_url: str | None = Field(None, pattern=HTTP_URL, description="http(s) link to code.")
-    added: dt.date = Field(description="The day the record entered the map (YYYY-MM-DD).")
-    verified: Text | None = Field(None, description="How the record's existence was checked (curation provenance).")
-    distinct_from: list[str] = Field(
-        default_factory=list,
+    venue: ShortText = Field(description="Journal or conference.")
+    doi: str | None = Field(None, pattern=DOI, max_length=MAX_SHORT_TEXT, description="Bare DOI, 10.xxxx/...")
+    url: Link | None = Field(None, description="http(s) page of the study.")
+    summary: Text = Field(max_length=MAX_SUMMARY_LENGTH, description="One or two sentences written for this map (never a copied abstract).")
+    key_result: ShortText | None = Field(None, description="Short headline figure.")
+    architectures: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, json_schema_extra=UNIQUE, description="Network architectures used (normalised spelling).")
+    source_datasets: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, json_schema_extra=UNIQUE, description="Datasets knowledge is transferred from.")
+    target_datasets: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST_ITEMS, json_schema_extra=UNIQUE, description="Datasets the model is applied to.")
+    code_url: Link | None = Field(None, description="http(s) link to code.")
+    added: IsoDate = Field(description="The day the record entered the map (YYYY-MM-DD).")
+    verified: Text | None = Field(None, max_length=MAX_NOTE_LENGTH, description="How the record's existence was checked (curation provenance).")
+    distinct_from: list[Annotated[str, Field(pattern=SLUG, max_length=MAX_ID_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, json_schema_extra=UNIQUE,
         description="Ids of studies with a similar title that are nevertheless distinct (silences the likely-duplicate check).",
     )
 
@@ -65,8 +131,8 @@ def _facet_field(facet: Facet) -> tuple[Any, Any]:
     doc = f"{facet.label}: {facet.description}"
     if facet.multi:
         if facet.required:
-            return list[value_type], Field(min_length=facet.min_items, description=doc)  # type: ignore[valid-type]
-        return list[value_type], Field(default_factory=list, description=doc)  # type: ignore[valid-type]
+            return list[value_type], Field(min_length=facet.min_items, json_schema_extra=UNIQUE, description=doc)  # type: ignore[valid-type]
+        return list[value_type], Field(default_factory=list, json_schema_extra=UNIQUE, description=doc)  # type: ignore[valid-type]
     if facet.required:
         return value_type, Field(description=doc)
     return value_type, Field(default=facet.default, description=doc)

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Scalar = StrictBool | StrictStr
 
 NOT_REPORTED = "not-reported"
 """Slug shown for a multi facet left empty: how often a facet is not reported is itself a finding."""
+
+
+RECORD_FIELDS = frozenset({
+    "id", "title", "authors", "authors_truncated", "year", "venue", "doi", "url", "summary", "key_result", "architectures",
+    "source_datasets", "target_datasets", "code_url", "added", "verified", "distinct_from",
+})
+"""The bibliographic fields of every record (records.Bibliographic; a test keeps the two in step).
+A facet cannot take their names: it would replace the field in the record model."""
+
+MODEL_NAMES = frozenset(n for n in dir(BaseModel) if not n.startswith("_"))
+"""Attributes of pydantic models (model_config, schema, json ...): a facet named so breaks the model."""
+
+FACET_NAME = re.compile(r"[a-z][a-z0-9_]*")
+VALUE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*")
+"""A dot only between slug characters (2.5d): never "..", a leading dot or a slash."""
+MAX_NAME_LENGTH = 60
+RESERVED_SLUGS = frozenset({"index", NOT_REPORTED})
+"""A facet's index page, and the value shown for a facet left empty."""
 
 
 def slug_of(value: Scalar) -> str:
@@ -26,6 +46,21 @@ class Value(BaseModel):
     label: StrictStr
     definition: StrictStr
 
+    @field_validator("value")
+    @classmethod
+    def _slug(cls, value: Scalar) -> Scalar:
+        """Values become URL path segments and filter keys: plain slugs only (YAML booleans are
+        allowed, for yes/no facets)."""
+        if isinstance(value, bool):
+            return value
+        if len(value) > MAX_NAME_LENGTH or not VALUE_SLUG.fullmatch(value):
+            raise PydanticCustomError("value_slug", "{value} is not a slug; use lowercase ascii letters, digits and hyphens, a dot only between "
+                                      "them (at most {n} characters), e.g. brain-tumor or 2.5d, or true/false", {"value": _shown(value), "n": MAX_NAME_LENGTH})
+        if value in RESERVED_SLUGS:
+            raise PydanticCustomError("value_reserved", "{value} is reserved (a facet's index page, or the value shown for a facet "
+                                      "left empty); choose another value", {"value": repr(value)})
+        return value
+
     @property
     def slug(self) -> str:
         return slug_of(self.value)
@@ -33,13 +68,26 @@ class Value(BaseModel):
 
 class Facet(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: StrictStr
     label: StrictStr
     description: StrictStr
     multi: StrictBool
     min_items: int = 0
     default: Scalar | None = None
     values: tuple[Value, ...] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if len(name) > MAX_NAME_LENGTH or not FACET_NAME.fullmatch(name):
+            raise PydanticCustomError("facet_name", "{name} is not a facet name; use lowercase ascii letters, digits and underscores, "
+                                      "starting with a letter (at most {n} characters)", {"name": _shown(name), "n": MAX_NAME_LENGTH})
+        if name in RECORD_FIELDS:
+            raise PydanticCustomError("facet_reserved", "{name} is a record field; choose another name", {"name": repr(name)})
+        if name in MODEL_NAMES or name.startswith("model_"):
+            raise PydanticCustomError("facet_reserved", "{name} is a reserved name (used by the record model); choose another name",
+                                      {"name": repr(name)})
+        return name
 
     @model_validator(mode="after")
     def _check(self) -> Facet:
@@ -85,6 +133,10 @@ class Taxonomy(BaseModel):
 
     def __getitem__(self, name: str) -> Facet:
         return self.by_name[name]
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:79] + "…")
 
 
 def parse_taxonomy(data: Any) -> Taxonomy:

@@ -7,8 +7,10 @@ import difflib
 import multiprocessing
 import os
 import re
+import stat
 import threading
-from collections import Counter, defaultdict
+import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,9 +20,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz
 
-from .records import MIN_YEAR, Study, record_model, to_study
+from .records import LINK_FORBIDDEN, MIN_YEAR, Study, iso_date, record_model, to_study
 from .taxonomy import Taxonomy
-from .yamlsafe import Document, Mark, YamlProblem, decode, parse
+from .yamlsafe import MAX_INT_DIGITS, Document, Mark, YamlProblem, decode, parse, shorten
 
 TITLE_SIMILARITY = 0.9
 """Titles at least this similar are likely duplicates. Distinct studies in the corpus reach 0.79
@@ -79,7 +81,9 @@ def _yaml_repr(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, str):
-        return repr(value)
+        return shorten(repr(value))
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     return f"{type(value).__name__} {value!r}".replace("int ", "the number ").replace("float ", "the number ")
@@ -90,25 +94,39 @@ def _allowed(taxonomy: Taxonomy, field: str) -> list[str]:
     return facet.slugs if facet else []
 
 
-_PATTERN_HELP = {
-    "id": "use lowercase ascii letters, digits and hyphens, e.g. hon2017towards",
-    "doi": "expected a bare DOI such as 10.3390/jimaging7040066 (no https://doi.org/ prefix, no spaces)",
-    "url": "only http:// and https:// links are allowed",
-    "code_url": "only http:// and https:// links are allowed",
-}
+_ID_HELP = "use lowercase ascii letters, digits and hyphens, e.g. hon2017towards"
+_DOI_HELP = "expected a bare DOI such as 10.3390/jimaging7040066 (no https://doi.org/ prefix, no spaces)"
+_PATTERN_HELP = {"id": _ID_HELP, "distinct_from": _ID_HELP, "doi": _DOI_HELP}
+_LINK_FIELDS = ("url", "code_url")
 
 _TYPE_HELP = {
     "string_type": "expected text",
-    "int_type": "expected a whole number (e.g. 2019)",
+    "int_type": "expected a whole number written in decimal digits, e.g. 2019",
     "bool_type": "expected true or false",
     "list_type": "expected a list (one '- item' per line, or [] for none)",
-    "date_type": "expected a date written YYYY-MM-DD (unquoted)",
+    "date_type": "expected a date written YYYY-MM-DD",
 }
+
+_INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+"""Soft hyphen and zero-width characters: invisible in an editor, yet they change a DOI or a title."""
+
+
+def _link_message(where: str, value: Any) -> str:
+    return (f"{where}: {_yaml_repr(value)} is not a well-formed http(s) link; write an absolute http:// or https:// address "
+            f"with a valid host and no spaces; the characters {LINK_FORBIDDEN} must be percent-encoded")
+
+
+def _doi_message(where: str, value: Any) -> str:
+    odd = next((c for c in str(value) if not c.isascii() or not c.isprintable()), None)
+    if odd is not None:
+        kind = "an invisible character" if odd in _INVISIBLE or not odd.isprintable() else "a non-ASCII character"
+        return f"{where}: {_yaml_repr(value)} contains {kind} (U+{ord(odd):04X}); retype the DOI in plain ASCII, e.g. 10.3390/jimaging7040066"
+    return f"{where}: {_yaml_repr(value)} is not valid; {_DOI_HELP}"
 
 
 def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], today: dt.date) -> str:
     loc = err["loc"]
-    field = str(loc[0]) if loc else ""
+    field = shorten(str(loc[0])) if loc else ""
     where = field + "".join(f" item {i + 1}" for i in loc[1:] if isinstance(i, int))
     kind, value = err["type"], err.get("input")
     allowed = _allowed(taxonomy, field)
@@ -116,7 +134,7 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
     if kind == "missing":
         return f"{field}: required field is missing{allowed_note}"
     if kind == "extra_forbidden":
-        hint = suggest(field, list(fields))
+        hint = suggest(field, list(fields)) if len(field) < 40 else None  # a long key is no typo
         return f"{field}: unknown field" + (f"; did you mean '{hint}'?" if hint else "") + f" (allowed fields: {', '.join(fields)})"
     if kind == "vocabulary" and value is None:
         return f"{field}: is empty; expected one of: {', '.join(allowed)}"
@@ -126,6 +144,19 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
         if isinstance(value, str) and hint in ("true", "false"):  # a quoted boolean is text, not a boolean
             return f"{field}: {shown} is text; write {hint} without quotes" + allowed_note
         return f"{field}: {shown} is not an allowed value" + (f"; did you mean '{hint}'?" if hint else "") + allowed_note
+    if kind == "int_type" and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and len(value) > MAX_INT_DIGITS:
+        return f"{where}: a number of {len(value)} digits is too long; {_TYPE_HELP[kind]}"
+    if kind == "date_text":
+        return f"{where}: {_yaml_repr(value)} is not a valid date; expected YYYY-MM-DD"
+    if kind == "link" or (kind == "string_pattern_mismatch" and field in _LINK_FIELDS):
+        return _link_message(where, value)
+    if kind == "string_pattern_mismatch" and field == "doi":
+        return _doi_message(where, value)
+    if kind == "string_too_long":
+        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
+    if kind == "too_long":
+        keep = "; keep the first ones and set authors_truncated: true" if field == "authors" else ""
+        return f"{where}: has {err['ctx']['actual_length']:,} items; at most {err['ctx']['max_length']:,} allowed{keep}"
     if value is None and kind in _TYPE_HELP:
         return f"{where}: is empty; {_TYPE_HELP.get(kind, 'a value is required')}{allowed_note}"
     if kind in _TYPE_HELP:
@@ -157,14 +188,48 @@ class FileResult:
     10,000 of them made the garbage collector's passes, and validation, several times slower."""
 
 
-def read_yaml(path: Path, shown: str) -> tuple[Document | None, list[Problem]]:
+MAX_FILE_BYTES = 1_000_000
+"""A record is a few kilobytes; a larger file is refused before it is parsed."""
+
+MAX_PROBLEMS_PER_FILE = 50
+"""Beyond this, one line counts the rest: a broken file must not bury the others' problems."""
+
+
+class Unreadable(Exception):
+    """A file that is not read: not a regular file, or too large."""
+
+
+def read_bounded(path: Path, what: str = "data file", regular_only: bool = False) -> bytes:
+    """The file's bytes, refusing non-regular files and files of MAX_FILE_BYTES or more.
+
+    regular_only refuses symbolic links too (records: a link could point at any file on the
+    machine and echo it in messages). O_NONBLOCK keeps a fifo from blocking the open."""
+    if regular_only and path.is_symlink():
+        raise Unreadable("file is a symbolic link; records must be regular files (it was not read)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (getattr(os, "O_NOFOLLOW", 0) if regular_only else 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable(f"file is not a regular file; {what}s must be regular files (it was not read)")
+        size = info.st_size
+        raw = b"" if size >= MAX_FILE_BYTES else fh.read(MAX_FILE_BYTES)  # at most the limit, even if it grew
+        size = max(size, len(raw))
+    if size >= MAX_FILE_BYTES:
+        raise Unreadable(f"file is {size:,} bytes; a {what} must be under {MAX_FILE_BYTES // 1_000_000} MB")
+    return raw
+
+
+def read_yaml(path: Path, shown: str, what: str = "data file", regular_only: bool = False) -> tuple[Document | None, list[Problem]]:
     """Parse a YAML file strictly; problems instead of exceptions."""
     try:
-        doc = parse(decode(path.read_bytes()))
+        doc = parse(decode(read_bounded(path, what, regular_only)))
     except YamlProblem as p:
         return None, [Problem(shown, p.mark.line, p.mark.col, p.message)]
+    except Unreadable as e:
+        return None, [Problem(shown, 1, 1, str(e))]
     except OSError as e:
-        return None, [Problem(shown, 1, 1, f"cannot read file: {e.strerror}")]
+        return None, [Problem(shown, 1, 1, f"cannot read file: {e.strerror or e}")]
     problems = [Problem(shown, p.mark.line, p.mark.col, p.message) for p in doc.duplicates]
     return doc, problems
 
@@ -173,7 +238,7 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date,
                shown: str | None = None) -> FileResult:
     """Validate one record file; record_path is how pages refer to it (e.g. data/studies/x.yaml)."""
     shown = shown or display_path(path)
-    doc, problems = read_yaml(path, shown)
+    doc, problems = read_yaml(path, shown, "record", regular_only=True)
     if doc is None:
         return FileResult(None, problems)
     if doc.data is None:
@@ -183,23 +248,20 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date,
     model = model or record_model(taxonomy)
     fields = list(model.model_fields)
     validated: BaseModel | None = None
+    unshown = 0
     try:
         validated = model.model_validate(doc.data)
     except ValidationError as e:
-        for err in e.errors():
-            loc = tuple(err["loc"])
-            mark = doc.key_mark(loc) if err["type"] == "extra_forbidden" else None
-            mark = mark or (Mark(1, 1) if err["type"] == "missing" else doc.where(loc))
-            problems.append(Problem(shown, mark.line, mark.col, _message(err, taxonomy, fields, today)))
+        problems, unshown = _model_problems(e, doc, shown, taxonomy, fields, today, problems)
     data = doc.data
     stem = path.name.removesuffix(".yaml")
     if isinstance(data.get("id"), str) and data["id"] != stem:
         m = doc.where(("id",))
-        problems.append(Problem(shown, m.line, m.col, f"id: '{data['id']}' does not match the file name '{path.name}'; the id must equal the file name without .yaml"))
+        problems.append(Problem(shown, m.line, m.col, f"id: {_yaml_repr(data['id'])} does not match the file name {shorten(repr(path.name))}; the id must equal the file name without .yaml"))
     if isinstance(data.get("year"), int) and not isinstance(data["year"], bool) and data["year"] > max_year(today):
         m = doc.where(("year",))
         problems.append(Problem(shown, m.line, m.col, f"year: {data['year']} is not a plausible publication year; expected {MIN_YEAR} to {max_year(today)}"))
-    added = data.get("added")
+    added = iso_date(data.get("added")) or data.get("added")
     if isinstance(added, dt.date) and not isinstance(added, dt.datetime) and added > today:
         m = doc.where(("added",))
         problems.append(Problem(shown, m.line, m.col, f"added: {added.isoformat()} is in the future; use the day the record entered the map (today is {today.isoformat()})"))
@@ -211,26 +273,97 @@ def check_file(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date,
         if len(bare) * 2 > len(authors):
             m = doc.where(("authors", bare[0]))
             problems.append(Problem(shown, m.line, m.col, (
-                f"authors: most names are not written 'Family, Given' (e.g. {authors[bare[0]]!r}); write one '- Family, Given' "
+                f"authors: most names are not written 'Family, Given' (e.g. {_yaml_repr(authors[bare[0]])}); write one '- Family, Given' "
                 "per line, or quote each name in a [bracketed] list: a comma outside quotes starts a new name")))
-    for key, value in data.items():
-        if isinstance(value, list):
-            counts = Counter(v for v in value if isinstance(v, (str, bool, int)))
-            for i, v in enumerate(value):
-                if isinstance(v, (str, bool, int)) and counts[v] > 1 and value.index(v) != i:
-                    m = doc.where((key, i))
-                    problems.append(Problem(shown, m.line, m.col, f"{key}: {_yaml_repr(v)} is listed more than once"))
+    problems += _repeated_items(data, doc, shown)
     declared = data["id"] if isinstance(data.get("id"), str) else None
     marks = {k: doc.where((k,)) for k in CROSS_FIELDS}
     if problems or validated is None:
-        return FileResult(None, problems, declared, marks)
+        return FileResult(None, cap_problems(problems, unshown), declared, marks)
     return FileResult(to_study(validated, taxonomy, record_path), [], declared, marks)
+
+
+def _model_problems(e: ValidationError, doc: Document, shown: str, taxonomy: Taxonomy, fields: list[str], today: dt.date,
+                    problems: list[Problem]) -> tuple[list[Problem], int]:
+    """Problems for the model's errors, in file order; only the first ones that can be shown are
+    worded (a file with 20,000 unknown keys is reported in linear time). Returns (problems, unworded)."""
+    located = []
+    for err in e.errors(include_url=False):
+        loc = tuple(err["loc"])
+        mark = doc.key_mark(loc) if err["type"] == "extra_forbidden" else None
+        mark = mark or (Mark(1, 1) if err["type"] == "missing" else doc.where(loc))
+        located.append((mark.line, mark.col, err))
+    located.sort(key=lambda t: (t[0], t[1]))
+    shown_now = located[: MAX_PROBLEMS_PER_FILE + 1]
+    out = problems + [Problem(shown, line, col, _message(err, taxonomy, fields, today)) for line, col, err in shown_now]
+    return out, len(located) - len(shown_now)
+
+
+def _repeated_items(data: Mapping[str, Any], doc: Document, shown: str) -> list[Problem]:
+    """A value listed twice in a list field, reported once at its second occurrence (type-aware, so
+    true and 1 differ)."""
+    out = []
+    for key, value in data.items():
+        if not isinstance(value, list):
+            continue
+        seen: set[tuple[type, Any]] = set()
+        reported: set[tuple[type, Any]] = set()
+        for i, v in enumerate(value):
+            if not isinstance(v, (str, bool, int)):
+                continue
+            item = (type(v), v)
+            if item in seen and item not in reported:
+                reported.add(item)
+                m = doc.where((key, i))
+                out.append(Problem(shown, m.line, m.col, f"{shorten(str(key))}: {_yaml_repr(v)} is listed more than once"))
+            seen.add(item)
+    return out
+
+
+def cap_problems(problems: list[Problem], unshown: int = 0) -> list[Problem]:
+    """The first MAX_PROBLEMS_PER_FILE problems in file order, then one line counting the rest."""
+    problems = sorted(problems)
+    hidden = len(problems) - MAX_PROBLEMS_PER_FILE + unshown
+    if hidden <= 0:
+        return problems
+    first = problems[min(MAX_PROBLEMS_PER_FILE, len(problems) - 1)]
+    more = f"... and {hidden:,} more problem{'s' if hidden != 1 else ''} in this file"
+    return [*problems[:MAX_PROBLEMS_PER_FILE], Problem(first.path, first.line, first.col, more)]
 
 
 # --- across files ---------------------------------------------------------------------------------
 
+# Letters that look like Latin ones (a subset of Unicode's confusables.txt: the Cyrillic and Greek
+# letters a pasted or spoofed title is likely to carry), so "Вrain" and "Brain" compare equal.
+_LOOKALIKES = str.maketrans(
+    "АВЕЗІЈКМНОРСТХУЅԁԛԝаеіјорсхуѕһ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρτυχκ",  # Greek
+    "ABE3IJKMHOPCTXYSdqwaeijopcxysh"
+    "ABEZHIKMNOPTYXaiovptuxk",
+)
+_DROP = dict.fromkeys(map(ord, _INVISIBLE))
+
+
+def fold_text(text: str) -> str:
+    """Text as a reader sees it: NFKC (full-width digits), no invisible characters, look-alike
+    letters as Latin, no accents, case-folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_DROP).translate(_LOOKALIKES)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.casefold()
+
+
 def normalise_title(title: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+    """Words of the folded title: letters and digits of any script, so titles in Chinese or
+    Russian keep their words (and two unrelated ones do not both normalise to nothing)."""
+    return " ".join(re.findall(r"[^\W_]+", fold_text(title)))
+
+
+def normalise_doi(doi: str) -> str:
+    """The DOI as resolvers compare it: folded, without a resolver prefix or a trailing dot."""
+    key = fold_text(doi).strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        key = key.removeprefix(prefix)
+    return key.rstrip(".")
 
 
 WINDOW = 8
@@ -244,7 +377,7 @@ def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) 
     with its WINDOW neighbours in three orders: by title, by reversed title and by sorted words.
     Near-identical titles agree at the start, at the end or in their words, and so sit next to each
     other in at least one order unless many other titles share that same prefix, suffix and words."""
-    norm = {k: normalise_title(t) for k, t in titles.items()}
+    norm = {k: n for k, t in titles.items() if (n := normalise_title(t))}  # an empty title resembles nothing
     keys = (lambda k: norm[k], lambda k: norm[k][::-1], lambda k: " ".join(sorted(norm[k].split())))
     seen: set[tuple[str, str]] = set()
     out = []
@@ -272,7 +405,7 @@ def cross_checks(results: dict[str, tuple[Study, Mapping[str, Mark], str]]) -> l
     for sid in sorted(results, key=lambda s: results[s][2]):
         study, marks, shown = results[sid]
         if study.doi:
-            key = study.doi.lower()
+            key = normalise_doi(study.doi)
             if key in by_doi:
                 other = by_doi[key]
                 m = marks["doi"]
@@ -297,9 +430,17 @@ PARALLEL_FROM = 1000
 """Below this many files a process pool costs more than it saves."""
 
 
+def _check_guarded(path: Path, taxonomy: Taxonomy, record_path: str, today: dt.date, model: type[BaseModel], shown: str) -> FileResult:
+    """check_file, with an unforeseen failure reported against its file: one file never stops the others."""
+    try:
+        return check_file(path, taxonomy, record_path, today, model, shown)
+    except Exception as e:  # a bug here must not hide every other file's problems
+        return FileResult(None, [Problem(shown, 1, 1, f"could not be checked ({type(e).__name__}: {shorten(str(e))}); please report this")])
+
+
 def _check_chunk(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:
     model = record_model(taxonomy)
-    return [check_file(path, taxonomy, record_path, today, model, shown) for path, record_path, shown in jobs]
+    return [_check_guarded(path, taxonomy, record_path, today, model, shown) for path, record_path, shown in jobs]
 
 
 def _check_all(jobs: Sequence[tuple[Path, str, str]], taxonomy: Taxonomy, today: dt.date) -> list[FileResult]:

@@ -1,4 +1,4 @@
-"""Strict YAML loading: positions of values, no duplicate keys, no anchors or aliases."""
+"""Strict YAML loading: positions of values, no duplicate keys, no anchors, aliases or merge keys."""
 
 from __future__ import annotations
 
@@ -33,6 +33,19 @@ class Document:
     data: Any
     root: yaml.Node | None = None
     duplicates: list[YamlProblem] = field(default_factory=list)
+    _index: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
+
+    def _children(self, node: yaml.MappingNode) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        """Key -> (key node, value node) of a mapping, built once: a scan per lookup is quadratic
+        for a record with thousands of keys. The first of duplicate keys wins (it is the one reported)."""
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    index.setdefault(k.value, (k, v))
+            self._index[id(node)] = index
+        return index
 
     def _nodes(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None]:
         """(key node, value node) at path; (None, nearest ancestor) where the path ends early."""
@@ -40,7 +53,7 @@ class Document:
         for step in path:
             child = None
             if isinstance(node, yaml.MappingNode):
-                child = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == step), None)
+                child = self._children(node).get(step) if isinstance(step, str) else None
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
                 child = (None, node.value[step])
             if child is None:
@@ -59,12 +72,50 @@ class Document:
         return _mark(key.start_mark) if key is not None else None
 
 
+SHOWN_CHARS = 80
+"""Values are echoed in messages at most this long: a runaway value must not flood the output."""
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _mark(m: yaml.Mark) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
 # libyaml's loader when present (about 10x faster: validation time is mostly YAML parsing).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_INT_DIGITS = 30
+"""Longer numbers are kept as text: Python refuses to convert ints of over 4300 digits (and no
+field needs a long one), so the validator reports them instead of crashing."""
+
+_DECIMAL = re.compile(r"-?[0-9]+")
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, with numbers and dates that cannot crash construction."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        # YAML 1.1 also reads 0x7e8, 0o3750, 2_024, +2024 and 1:30 (base 60) as numbers: a record
+        # means decimal, so anything else stays text and the field's type check reports it
+        text = node.value
+        if _DECIMAL.fullmatch(text) and len(text) <= MAX_INT_DIGITS:
+            return int(text)
+        return text
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # 2024-02-30 matches YAML's timestamp pattern but is no date: keep the text for the
+        # date check to report, rather than let ValueError escape
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _refuse_anchors(text: str) -> None:
@@ -75,28 +126,45 @@ def _refuse_anchors(text: str) -> None:
         return
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(_mark(event.start_mark), f"aliases (*{event.anchor}) are not allowed; write the value out")
+            raise YamlProblem(_mark(event.start_mark), f"aliases (*{shorten(event.anchor)}) are not allowed; write the value out")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlProblem(_mark(event.start_mark), f"anchors (&{anchor}) are not allowed; write the value out")
+            raise YamlProblem(_mark(event.start_mark), f"anchors (&{shorten(anchor)}) are not allowed; write the value out")
 
 
-def _find_duplicates(node: yaml.Node, doc: Document) -> None:
-    if isinstance(node, yaml.MappingNode):
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _check_nodes(root: yaml.Node, doc: Document) -> None:
+    """Record duplicate keys; raise at a merge key (<<), which would hide them by copying fields in.
+
+    Iterative: libyaml allows nesting 1000 deep, close to Python's recursion limit."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            continue
         seen: dict[Any, yaml.Node] = {}
+        children = []
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            if key_node.tag == MERGE_TAG:
+                raise YamlProblem(_mark(key_node.start_mark), "merge keys (<<) are not allowed; write the fields out")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(_mark(key_node.start_mark), "a key must be a name, not a list or mapping; write field: value")
+            key = key_node.value
             if key in seen:
                 first = _mark(seen[key].start_mark)
                 doc.duplicates.append(YamlProblem(
-                    _mark(key_node.start_mark), f"{key}: duplicate key (first at line {first.line}); YAML would silently keep only the last value"
+                    _mark(key_node.start_mark), f"{shorten(str(key))}: duplicate key (first at line {first.line}); YAML would silently keep only the last value"
                 ))
                 continue
             seen[key] = key_node
-            _find_duplicates(value_node, doc)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _find_duplicates(item, doc)
+            children.append(value_node)
+        stack.extend(reversed(children))
+    doc.duplicates.sort(key=lambda p: (p.mark.line, p.mark.col))
 
 
 def _mark_at(text: str, index: int) -> Mark:
@@ -113,7 +181,7 @@ def parse(text: str) -> Document:
         node = loader.get_single_node()
         doc = Document(data=None, root=node)
         if node is not None:
-            _find_duplicates(node, doc)
+            _check_nodes(node, doc)
             doc.data = loader.construct_document(node)
         return doc
     except yaml.reader.ReaderError as e:
@@ -122,9 +190,11 @@ def parse(text: str) -> Document:
         m = e.problem_mark or e.context_mark
         where = _mark(m) if m else Mark(1, 1)
         what = " ".join(x for x in (e.context, e.problem) if x)
-        raise YamlProblem(where, f"YAML syntax error: {what}") from None
+        raise YamlProblem(where, f"YAML syntax error: {shorten(what, 200)}") from None
     except yaml.YAMLError as e:
         raise YamlProblem(Mark(1, 1), f"YAML error: {e}") from None
+    except RecursionError:  # the pure-Python parser has no nesting limit of its own (libyaml stops at 1000)
+        raise YamlProblem(Mark(1, 1), "YAML nesting is too deep; a record needs at most a few levels") from None
     finally:
         if loader is not None:
             loader.dispose()

@@ -69,10 +69,10 @@ def file_link(from_file: str, to_file: str) -> str:
 
 
 # Characters kept as they are in a link taken from a record: RFC 3986's unreserved and reserved ones,
-# minus those Markdown or HTML give meaning to ([ ] ( ) ' * and, never safe, " < > ` \ and spaces).
+# minus those Markdown or HTML give meaning to ([ ] ( ) ' and, never safe, " < > ` \ { } | ^ and spaces).
 # Python-Markdown runs its link pattern before it stashes raw HTML, so "[x](y)" inside an href
 # attribute would become a second, attribute-breaking tag: percent-encoded, it is inert.
-_HREF_SAFE = ":/?#@!$&+,;=%~-._"
+_HREF_SAFE = ":/?#@!$&+,;=%~-._*"
 
 
 def href(url: str | None) -> str | None:

@@ -116,10 +116,11 @@ def test_optional_facets_may_be_left_out(tmp_path, monkeypatch, capsys):
     ("field", "value", "message"),
     [
         ("title", 2019, "title: expected text, got the number 2019"),
-        ("year", "2019", "year: expected a whole number (e.g. 2019), got '2019'"),
+        ("year", "2019", "year: expected a whole number written in decimal digits, e.g. 2019, got '2019'"),
         ("authors", "Doe, Jane", "authors: expected a list (one '- item' per line, or [] for none), got 'Doe, Jane'"),
         ("authors_truncated", "yes", "authors_truncated: expected true or false, got 'yes'"),
-        ("added", "15 January 2026", "added: expected a date written YYYY-MM-DD (unquoted), got '15 January 2026'"),
+        ("added", "15 January 2026", "added: '15 January 2026' is not a valid date; expected YYYY-MM-DD"),
+        ("added", 20260115, "added: expected a date written YYYY-MM-DD, got the number 20260115"),
         ("venue", None, "venue: is empty; expected text"),
         ("summary", "", "summary: must not be empty"),
     ],
@@ -206,7 +207,7 @@ def test_repeated_value_in_a_list(tmp_path, monkeypatch, capsys):
     assert err == f"data/studies/doe2020transfer.yaml:{line}:{col + 2}: error: task: 'segmentation' is listed more than once"
 
 
-@pytest.mark.parametrize("bad", ["Doe2020", "doe 2020", "-doe", "doe_2020", "döe2020"])
+@pytest.mark.parametrize("bad", ["Doe2020", "doe 2020", "-doe", "doe_2020", "döe2020", "doe2020 ", "", "doe2020\u200b"])
 def test_id_must_be_a_slug(tmp_path, monkeypatch, capsys, bad):
     text = dump(record(id=bad))
     code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
@@ -279,7 +280,8 @@ def test_only_http_links(tmp_path, monkeypatch, capsys, field, bad):
     err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
     line, _ = pos(text, f"\n{field}:")
     assert err.startswith(f"data/studies/doe2020transfer.yaml:{line + 1}:")
-    assert err.endswith(f"{field}: {bad!r} is not valid; only http:// and https:// links are allowed")
+    assert err.endswith(f"{field}: {bad!r} is not a well-formed http(s) link; write an absolute http:// or https:// address with a valid host "
+                        "and no spaces; the characters [ ] ( ) < > \" ' ` \\ must be percent-encoded")
 
 
 @pytest.mark.parametrize("year", [1949, 1066, TODAY.year + 2, 20190])
@@ -365,3 +367,231 @@ def test_large_maps_are_checked_in_parallel_with_the_same_result(tmp_path, monke
         results.append([p.format() for p in e.value.problems])
     assert results[0] == results[1]
     assert len(results[0]) == 9
+
+
+# --- hardening: bad input never crashes, every case gets a precise message ----------------------
+
+def replace_line(text: str, field: str, new: str) -> str:
+    """The record text with the line of a top-level field replaced by raw YAML (not via the dumper)."""
+    lines = text.splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.startswith(f"{field}:"))
+    lines[i] = new + "\n"
+    return "".join(lines)
+
+
+def test_impossible_calendar_date_is_reported_and_other_files_still_are(tmp_path, monkeypatch, capsys):
+    text = replace_line(dump(record()), "added", "added: 2024-02-30")
+    other = dump(record(id="zz", doi=None, title="Another study", year=1800))
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text, "zz.yaml": other})
+    line, col = pos(text, "2024-02-30")
+    yline, ycol = pos(other, "1800")
+    assert code == 1
+    assert errors == [
+        f"data/studies/doe2020transfer.yaml:{line}:{col}: error: added: '2024-02-30' is not a valid date; expected YYYY-MM-DD",
+        f"data/studies/zz.yaml:{yline}:{ycol}: error: year: 1800 is not a plausible publication year; expected 1950 to {TODAY.year + 1}",
+    ]
+
+
+@pytest.mark.parametrize("written", ["0x7e8", "0o3750", "2_024", "+2024", "33:44"])
+def test_year_must_be_written_in_decimal_digits(tmp_path, monkeypatch, capsys, written):
+    text = replace_line(dump(record()), "year", f"year: {written}")
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, written)
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col}: error: year: expected a whole number written in decimal digits, "
+                   f"e.g. 2019, got '{written}'")
+
+
+def test_a_year_of_thousands_of_digits_is_a_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    text = replace_line(dump(record()), "year", "year: " + "1" * 5000)
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "1111")
+    assert err == (f"data/studies/doe2020transfer.yaml:{line}:{col}: error: year: a number of 5000 digits is too long; "
+                   "expected a whole number written in decimal digits, e.g. 2019")
+
+
+def test_quoted_iso_date_is_accepted_as_the_json_schema_says(tmp_path, monkeypatch, capsys):
+    text = replace_line(dump(record()), "added", 'added: "2026-01-15"')
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text}) == (0, [])
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ('"2026-13-01"', "added: '2026-13-01' is not a valid date; expected YYYY-MM-DD"),
+    ("'26-01-15'", "added: '26-01-15' is not a valid date; expected YYYY-MM-DD"),
+    ("2026-01-15 10:00:00", "added: expected a date written YYYY-MM-DD, got the date and time 2026-01-15 10:00:00"),
+])
+def test_quoted_text_that_is_no_date_is_still_refused(tmp_path, monkeypatch, capsys, written, message):
+    text = replace_line(dump(record()), "added", f"added: {written}")
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    assert err == f"data/studies/doe2020transfer.yaml:{pos(text, written)[0]}:8: error: {message}"
+
+
+def test_quoted_date_in_the_future_is_caught_too(tmp_path, monkeypatch, capsys):
+    later = (TODAY + dt.timedelta(days=1)).isoformat()
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(added=later)))
+    assert err.endswith(f"error: added: {later} is in the future; use the day the record entered the map (today is {TODAY.isoformat()})")
+
+
+def test_merge_keys_are_refused(tmp_path, monkeypatch, capsys):
+    text = dump(record()) + "<<: {title: Hidden title}\n"
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    line, col = pos(text, "<<:")
+    assert err == f"data/studies/doe2020transfer.yaml:{line}:{col}: error: merge keys (<<) are not allowed; write the fields out"
+
+
+def test_a_long_id_and_file_name_get_the_limit(tmp_path, monkeypatch, capsys):
+    long_id = "a" * 250
+    err = one_error(tmp_path, monkeypatch, capsys, f"{long_id}.yaml", dump(record(id=long_id)))
+    assert err == f"data/studies/{long_id}.yaml:1:5: error: id: is 250 characters long; at most 80 allowed"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("summary", "x" * 5012, "summary: is 5012 characters long; at most 2000 allowed"),
+    ("title", "T" * 501, "title: is 501 characters long; at most 500 allowed"),
+    ("venue", "V" * 301, "venue: is 301 characters long; at most 300 allowed"),
+    ("key_result", "K" * 301, "key_result: is 301 characters long; at most 300 allowed"),
+    ("verified", "W" * 1001, "verified: is 1001 characters long; at most 1000 allowed"),
+    ("authors", ["Doe, Jane", "R" * 301], "authors item 2: is 301 characters long; at most 300 allowed"),
+    ("authors", [f"Doe{i}, Jane" for i in range(1001)],
+     "authors: has 1,001 items; at most 1,000 allowed; keep the first ones and set authors_truncated: true"),
+    ("architectures", [f"Net{i}" for i in range(51)], "architectures: has 51 items; at most 50 allowed"),
+])
+def test_text_and_list_lengths_are_limited(tmp_path, monkeypatch, capsys, field, value, message):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(**{field: value})))
+    assert err.split(": error: ")[1] == message
+
+
+def test_shipped_records_are_well_within_the_limits():
+    """The limits catch runaway values without touching real records: the longest is under a third of each."""
+    from generator.evidence.records import MAX_SHORT_TEXT, MAX_SUMMARY_LENGTH, MAX_TITLE_LENGTH
+
+    recs = [yaml.safe_load(p.read_text()) for p in (Path(__file__).resolve().parents[2] / "data" / "studies").glob("*.yaml")]
+    assert max(len(r["summary"]) for r in recs) * 3 < MAX_SUMMARY_LENGTH
+    assert max(len(r["title"]) for r in recs) * 2 < MAX_TITLE_LENGTH
+    assert max(len(r["venue"]) for r in recs) < MAX_SHORT_TEXT
+
+
+def test_thousands_of_unknown_keys_are_reported_quickly_and_capped(tmp_path, monkeypatch, capsys):
+    import time
+
+    text = dump(record()) + "".join(f"extra{i}: {i}\n" for i in range(20_000))
+    start = time.perf_counter()
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    assert time.perf_counter() - start < 5  # was 36 s: a scan of every key per problem
+    assert code == 1
+    assert len(errors) == 51
+    line, col = pos(text, "extra0:")
+    assert errors[0].startswith(f"data/studies/doe2020transfer.yaml:{line}:{col}: error: extra0: unknown field (allowed fields: id, title,")
+    assert errors[-1] == f"data/studies/doe2020transfer.yaml:{line + 50}:1: error: ... and 19,950 more problems in this file"
+
+
+def test_long_values_are_shortened_in_messages(tmp_path, monkeypatch, capsys):
+    text = dump(record(id="X" * 100_000))
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    assert code == 1
+    shown = "'" + "X" * 78 + "…"
+    assert errors == [
+        f"data/studies/doe2020transfer.yaml:1:5: error: id: {shown} does not match the file name 'doe2020transfer.yaml'; "
+        "the id must equal the file name without .yaml",
+        "data/studies/doe2020transfer.yaml:1:5: error: id: is 100000 characters long; at most 80 allowed",
+    ]
+    assert max(len(e) for e in errors) < 300
+
+
+def test_an_oversized_record_is_refused_before_it_is_read(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_data(tmp_path, [])
+    path = tmp_path / "data" / "studies" / "doe2020transfer.yaml"
+    path.write_text(dump(record()))
+    with path.open("r+b") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse: 52,428,800 bytes
+    assert main(["validate", "--data", "data"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "data/studies/doe2020transfer.yaml:1:1: error: file is 52,428,800 bytes; a record must be under 1 MB"
+    assert len(err) < 300
+
+
+MARKUP_URL = "https://example.org/[x](/autofocus/onfocus=alert(1)//)"
+
+
+@pytest.mark.parametrize("field", ["url", "code_url"])
+@pytest.mark.parametrize("bad", [
+    MARKUP_URL, 'https://example.org/"onmouseover="x', "https://example.org/<script>", "https://example.org/a`b", "https://example.org/a\\b",
+    "https://example.org/it's", "https://exa mple.org/", "https://example.org/\u200bx", "https://example.org/\u202ex", "http://[::1]/",
+    "https://example.org:99999/", "https://ex_ample.org/", "https://-example.org/", "https://example..org/", "https://:80/",
+    "https://例え.jp/", "https://user:pw@example.org/", "https://example.org/\u00a0x", "https://example.org/\u2028x",
+])
+def test_links_must_be_well_formed_and_free_of_markup(tmp_path, monkeypatch, capsys, field, bad):
+    text = dump(record(**{field: bad}))
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", text)
+    assert err.split(": error: ")[1] == (
+        f"{field}: {bad!r} is not a well-formed http(s) link; write an absolute http:// or https:// address with a valid host and no spaces; "
+        "the characters [ ] ( ) < > \" ' ` \\ must be percent-encoded")
+
+
+@pytest.mark.parametrize("good", ["https://example.org/a%28b%29", "http://example.org:8080/x?q=1&r=2#frag", "https://xn--r8jz45g.jp/パス",
+                                  "https://github.com/user/repo_name-1.2", "https://doi.org/10.1002/(SICI)1097".replace("(", "%28").replace(")", "%29")])
+def test_well_formed_links_pass(tmp_path, monkeypatch, capsys, good):
+    assert run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record(url=good, code_url=good))}) == (0, [])
+
+
+@pytest.mark.parametrize(("bad", "what"), [
+    ("10.1016/j.neuro\u200bimage.2020.1", "an invisible character (U+200B)"),
+    ("10.1016/j.neuro\u00adimage.2020.1", "an invisible character (U+00AD)"),
+    ("10.1016/j.neuro\ufeffimage.2020.1", "an invisible character (U+FEFF)"),
+    ("10.１０１６/j.neuroimage.2020.1", "a non-ASCII character (U+FF11)"),
+    ("10.1016/j.neuroimage.٢٠٢٠", "a non-ASCII character (U+0662)"),
+])
+def test_doi_with_invisible_or_look_alike_characters_is_refused(tmp_path, monkeypatch, capsys, bad, what):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(doi=bad)))
+    assert err.split(": error: ")[1] == f"doi: {bad!r} contains {what}; retype the DOI in plain ASCII, e.g. 10.3390/jimaging7040066"
+
+
+@pytest.mark.parametrize("bad", ['10.1000/a"b', "10.1000/a<b>", "10.1000/a`b"])
+def test_doi_without_markup_characters(tmp_path, monkeypatch, capsys, bad):
+    err = one_error(tmp_path, monkeypatch, capsys, "doe2020transfer.yaml", dump(record(doi=bad)))
+    assert err.split(": error: ")[1] == (f"doi: {bad!r} is not valid; expected a bare DOI such as 10.3390/jimaging7040066 "
+                                         "(no https://doi.org/ prefix, no spaces)")
+
+
+def test_dois_are_compared_in_normal_form(tmp_path, monkeypatch, capsys):
+    other = record(id="roe2021other", title="A different study entirely", doi=VALID["doi"].upper() + ".")
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record()), "roe2021other.yaml": dump(other)})
+    assert code == 1
+    assert [e.split(": error: ")[1] for e in errors] == [
+        f"doi: '{VALID['doi'].upper()}.' is also the DOI of 'doe2020transfer' (data/studies/doe2020transfer.yaml); each study needs exactly one record"]
+
+
+def test_normalise_doi():
+    from generator.evidence.validate import normalise_doi
+
+    assert normalise_doi("https://doi.org/10.1016/J.X.") == normalise_doi("doi:10.1016/j.x") == normalise_doi("10.1016/j.x\u200b") == "10.1016/j.x"
+    assert normalise_doi("10.１０１６/j.x\u00ad") == "10.1016/j.x"
+
+
+def test_look_alike_letters_do_not_hide_a_duplicate_title(tmp_path, monkeypatch, capsys):
+    spoof = "Trаnsfеr lеаrning fоr gliоmа sеgmеntаtiоn in smаll cоhоrts"  # Cyrillic а е о
+    assert spoof != VALID["title"]
+    twin = record(id="roe2021transfer", doi=None, title=spoof)
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": dump(record()), "roe2021transfer.yaml": dump(twin)})
+    assert code == 1
+    assert errors[0].split(": error: ")[1].startswith("title: nearly identical to the title of 'doe2020transfer' (data/studies/doe2020transfer.yaml, "
+                                                      "similarity 1.00); likely a duplicate record.")
+
+
+def test_normalise_title_is_unicode_aware():
+    from generator.evidence.validate import normalise_title, similar_titles
+
+    assert normalise_title("Ｆｕｌｌ\u200bwidth ﬁne-tuning of Réseaux\u00ad") == "fullwidth fine tuning of reseaux"
+    assert normalise_title("Вrаin МRI") == "brain mri"
+    assert normalise_title("深度学习的脑部磁共振成像") == "深度学习的脑部磁共振成像"
+    assert normalise_title("!!! ???") == ""
+    titles = {"zh": "深度学习的脑部磁共振成像", "ru": "Обучение с переносом для МРТ", "x": "!!!", "y": "???", "z": "\u200b"}
+    assert similar_titles(titles) == []
+    assert similar_titles({"a": "Réseaux de neurones", "b": "Reseaux de neurones"}) == [("a", "b", 1.0)]
+
+
+def test_a_value_repeated_many_times_is_reported_once(tmp_path, monkeypatch, capsys):
+    text = dump(record(task=["segmentation"] * 1000 + ["classification"] * 3))
+    code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
+    assert code == 1
+    assert [e.split(": error: ")[1] for e in errors] == ["task: 'segmentation' is listed more than once", "task: 'classification' is listed more than once"]

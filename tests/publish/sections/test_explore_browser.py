@@ -24,6 +24,7 @@ from site_fixture import TAXONOMY, facet_slugs, real_records
 
 from generator.evidence.dataset import load
 from generator.publish import table
+from generator.publish.downloads import neutralise
 from generator.publish.urls import explore_url
 
 pytestmark = pytest.mark.browser
@@ -279,8 +280,8 @@ def test_csv_download_holds_exactly_the_filtered_rows(shared: PageWatch, real_se
     got = list(csv.DictReader(io.StringIO(text, newline="")))
     ds = load(DATA)
     assert list(got[0].keys()) == table.columns(ds.taxonomy)
-    # The same columns and values as the Data page's CSV (table.py), for exactly these studies.
-    rows = {s.id: {k: str(v) for k, v in table.row(s, ds.taxonomy).items()} for s in ds.studies if s.id in want_ids}
+    # The same columns and values as the Data page's CSV (table.py, formula cells neutralised), for exactly these studies.
+    rows = {s.id: {k: str(neutralise(v)) for k, v in table.row(s, ds.taxonomy).items()} for s in ds.studies if s.id in want_ids}
     assert sorted(got, key=lambda r: r["id"]) == [rows[i] for i in sorted(rows)]
     # Cross-check a few values against the YAML itself.
     by_id = {r["id"]: r for r in RECORDS}
