@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from .records import Study
 from .review import Review, parse_review
 from .taxonomy import Taxonomy, parse_taxonomy
 from .validate import Problem, display_path, read_yaml, validate_studies
+from .yamlsafe import Document
 
 T = TypeVar("T")
 
@@ -42,21 +44,44 @@ class UsageError(Exception):
 
 
 def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem]]:
+    parsed, problems, _ = _read_config(path, parse)
+    return parsed, problems
+
+
+def _read_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem], Document | None]:
+    """A config file parsed by `parse`, its problems (file:line:col), and its YAML document."""
     shown = display_path(path)
     if not path.is_file():
-        return None, [Problem(shown, 1, 1, "file is missing")]
+        return None, [Problem(shown, 1, 1, "file is missing")], None
     doc, problems = read_yaml(path, shown)
     if doc is None or problems:
-        return None, problems
+        return None, problems, doc
     try:
-        return parse(doc.data), []
+        return parse(doc.data), [], doc
     except ValidationError as e:
         out = []
         for err in e.errors():
             loc = tuple(err["loc"])
             m = doc.where(loc)
             out.append(Problem(shown, m.line, m.col, f"{'.'.join(map(str, loc)) or 'file'}: {err['msg']}"))
-        return None, out
+        return None, out, doc
+
+
+def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown: str) -> list[Problem]:
+    """Every facet review.yaml names (gap map, site) must be a facet of the taxonomy; the
+    publication-type role must be a single facet. Reported where the name is written."""
+    out = []
+    names = list(taxonomy.by_name)
+    for loc, name in review.facet_references():
+        m = doc.where(loc)
+        where = ".".join(map(str, loc))
+        if name not in taxonomy.by_name:
+            hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is not a facet of taxonomy.yaml"
+                               + (f"; did you mean '{hint[0]}'?" if hint else "") + f" (facets: {', '.join(names)})"))
+        elif loc == ("site", "roles", "publication_type") and taxonomy[name].multi:
+            out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; the publication type must be a single facet (multi: false)"))
+    return out
 
 
 def study_files(studies_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -74,14 +99,11 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     if not studies_dir.is_dir():
         raise UsageError(f"{data_dir} is not a data folder: it has no studies/ folder")
     taxonomy, problems = _load_config(data_dir / "taxonomy.yaml", parse_taxonomy)
-    review, review_problems = _load_config(data_dir / "review.yaml", parse_review)
+    review, review_problems, review_doc = _read_config(data_dir / "review.yaml", parse_review)
     problems += review_problems
-    if taxonomy is None or review is None:
+    if taxonomy is None or review is None or review_doc is None:
         raise InvalidData(sorted(problems))
-    for axis in ("rows", "columns", "colour"):
-        name = getattr(review.gap_map, axis)
-        if name not in taxonomy.by_name:
-            problems.append(Problem(display_path(data_dir / "review.yaml"), 1, 1, f"gap_map.{axis}: '{name}' is not a facet of taxonomy.yaml"))
+    problems += check_review_facets(review, taxonomy, review_doc, display_path(data_dir / "review.yaml"))
     files, stray = study_files(studies_dir.resolve())
     root = data_dir.resolve().parent
     studies, study_problems = validate_studies(files, taxonomy, root, today)
