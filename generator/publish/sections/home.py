@@ -33,7 +33,7 @@ def home_snippet(ds: Dataset) -> str:
 
 
 def trends_summary(ds: Dataset) -> str:
-    """What Trends charts, in a few words: 'Studies per year by task, and per value of each category'."""
+    """What Trends charts, in a few words: 'Studies per year by <facet>, <facets> over time, and studies per value of each category'."""
     by = ds.review.site.trends.per_year_by
     per_year = f"Studies per year by {lower(ds.taxonomy[by].label)}" if by else "Studies per year"
     over = [lower(ds.taxonomy[n].label) for n in ds.review.site.trends.over_time]
