@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..evidence.records import Study
-from ..evidence.review import Roles
+from ..evidence.site import Roles
 from .render import one_line
 
 ENTRY_TYPES = {"journal-article": "article", "conference-paper": "inproceedings", "book-chapter": "incollection"}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..evidence.records import Study
-from ..evidence.review import Site
+from ..evidence.site import Site
 from ..evidence.taxonomy import Taxonomy
 
 MAX_RELATED = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..evidence.records import Study
-from ..evidence.review import Roles
+from ..evidence.site import Roles
 from ..evidence.taxonomy import Taxonomy
 from .render import one_line
 

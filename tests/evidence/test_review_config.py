@@ -6,6 +6,7 @@ import pytest
 
 from generator.evidence.dataset import InvalidData, load
 from generator.evidence.review import Review, parse_review
+from generator.evidence.site import facet_references
 from tests.conftest import make_data
 
 
@@ -31,7 +32,7 @@ def test_the_shipped_review_names_only_existing_facets():
     from tests.conftest import DATA
 
     ds = load(DATA)
-    names = [name for _, name in ds.review.facet_references()]
+    names = [name for _, name in facet_references(ds.review)]
     assert "tl_approach" in names and all(n in ds.taxonomy.by_name for n in names)
 
 
@@ -78,4 +79,4 @@ def test_site_section_is_optional_with_generic_defaults():
     s = review.site
     assert s.trends.per_year_by is None and s.trends.over_time == () and s.explore.columns is None and s.related.facets is None
     assert s.roles.publication_type is None and s.lists == ("datasets", "architectures")
-    assert [loc for loc, _ in review.facet_references()] == [("gap_map", "rows"), ("gap_map", "columns"), ("gap_map", "colour")]
+    assert [loc for loc, _ in facet_references(review)] == [("gap_map", "rows"), ("gap_map", "columns"), ("gap_map", "colour")]

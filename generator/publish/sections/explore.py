@@ -16,7 +16,7 @@ from typing import Any
 
 from ...evidence.dataset import Dataset
 from ...evidence.records import Study
-from ...evidence.review import Site
+from ...evidence.site import Site
 from ...evidence.taxonomy import NOT_REPORTED, Facet, Taxonomy
 from .. import render, ris, table, urls
 from ..context import Files, SiteContext

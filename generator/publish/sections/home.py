@@ -5,10 +5,10 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
-from .. import frame
+from .. import frame, gapmatrix
 from ..charts import figure, lower, per_facet_value, per_year_chart
 from ..context import Files, SiteContext, headline, review_short
-from ..gapmatrix import default_axes, default_chart
+from ..gapmatrix import default_chart
 from ..render import render
 
 HOME = "index.md"
@@ -32,20 +32,21 @@ def home_snippet(ds: Dataset) -> str:
     return "\n".join(parts) + "\n"
 
 
-def trends_summary(ds: Dataset) -> str:
-    """What Trends charts, in a few words: 'Studies per year by <facet>, <facets> over time, and studies per value of each category'."""
+def prose(ds: Dataset) -> dict[str, str]:
+    """Home's sentences that name facets, from the taxonomy's labels and review.yaml: the gap map's
+    default axes and what Trends charts ('Studies per year by <facet>, <facets> over time ...')."""
+    rows, columns = gapmatrix.default_axes(ds)
     by = ds.review.site.trends.per_year_by
     per_year = f"Studies per year by {lower(ds.taxonomy[by].label)}" if by else "Studies per year"
     over = [lower(ds.taxonomy[n].label) for n in ds.review.site.trends.over_time]
-    return per_year + (f", {' and '.join(over)} over time" if over else "") + ", and studies per value of each category"
+    trends = per_year + (f", {' and '.join(over)} over time" if over else "") + ", and studies per value of each category"
+    return {"gap_rows": lower(rows.label), "gap_columns": lower(columns.label), "trends": trends}
 
 
 def home(ds: Dataset) -> str:
-    rows, columns = default_axes(ds)
     return render(
-        "home.md.j2", map=ds.review.map, numbers=headline(ds), review=ds.review.source_review,
+        "home.md.j2", **prose(ds), map=ds.review.map, numbers=headline(ds), review=ds.review.source_review,
         review_short=review_short(ds), key_charts=Markup(home_snippet(ds)), this=HOME,
-        gap_rows=lower(rows.label), gap_columns=lower(columns.label), trends=trends_summary(ds), lists=ds.review.site.lists,
     )
 
 
