@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from . import site
 from .records import Study
 from .review import Review, parse_review
-from .site import facet_references
 from .taxonomy import Taxonomy, parse_taxonomy
 from .validate import Problem, display_path, read_yaml, validate_studies
 from .yamlsafe import Document
@@ -73,7 +73,7 @@ def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown
     publication-type role must be a single facet. Reported where the name is written."""
     out = []
     names = list(taxonomy.by_name)
-    for loc, name in facet_references(review):
+    for loc, name in site.facet_references(review):
         m = doc.where(loc)
         where = ".".join(map(str, loc))
         if name not in taxonomy.by_name:
