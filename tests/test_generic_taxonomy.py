@@ -225,3 +225,31 @@ def test_links_between_pages_resolve(site):
             target = resolve(rel.removesuffix("index.html"), href.split("#")[0])
             if target and not target.endswith((".json", ".csv", ".bib", ".ris", ".xml")):
                 assert (site / target / "index.html").is_file() or (site / target).is_file(), (rel, href)
+
+
+# --- without a site section: generic defaults -----------------------------------------------------
+
+def test_without_a_site_section_the_defaults_name_no_facet(tmp_path):
+    """review.yaml's site section may be left out: every chart, column and role then follows the
+    taxonomy alone (every multi facet), nothing is looked up by name."""
+    from generator.evidence.dataset import load
+    from generator.publish import bibtex, charts
+    from generator.publish.related import related_facets
+    from generator.publish.sections import explore, home
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / "data", data)
+    review = dict(REVIEW)
+    del review["site"]
+    (data / "review.yaml").write_text(yaml.safe_dump(review, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    ds = load(data)
+    multi = [f["name"] for f in TAXONOMY["facets"] if f["multi"]]
+    groups = dict(charts.chart_groups(ds))
+    assert [c.name for c in groups["Over time"]] == ["per-year"]
+    assert [c.name for c in groups["By category"]] == [f"by-{dashed(n)}" for n in multi]
+    assert [c.name for c in groups["Datasets and architectures"]] == ["top-datasets", "top-architectures"]
+    assert explore.explore_data(ds)["display"] == multi[:5]
+    assert related_facets(ds.taxonomy, ds.review.site) == multi
+    assert re.findall(r'data-em-chart="([^"]+)"', home.home_snippet(ds)) == ["per-year", "gap-map"]
+    # No publication-type role: every BibTeX entry is @misc.
+    assert all(e.startswith("@misc{") for e in bibtex.bibliography(ds.studies, ds.review.site.roles).split("\n\n"))
