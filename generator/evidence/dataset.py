@@ -70,7 +70,7 @@ def _read_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[
 
 def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown: str) -> list[Problem]:
     """Every facet review.yaml names (gap map, site) must be a facet of the taxonomy; the
-    publication-type role must be a single facet. Reported where the name is written."""
+    publication-type role and share-per-year charts need single facets. Reported where the name is written."""
     out = []
     names = list(taxonomy.by_name)
     for loc, name in site.facet_references(review):
@@ -82,6 +82,8 @@ def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown
                                + (f"; did you mean '{hint[0]}'?" if hint else "") + f" (facets: {', '.join(names)})"))
         elif loc == ("site", "roles", "publication_type") and taxonomy[name].multi:
             out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; the publication type must be a single facet (multi: false)"))
+        elif loc[:3] == ("site", "trends", "share_per_year") and taxonomy[name].multi:
+            out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; shares of the year's studies need a single facet (multi: false)"))
     return out
 
 
