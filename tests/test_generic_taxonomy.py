@@ -154,7 +154,8 @@ def test_related_studies_use_the_configured_facets(site):
         assert all(shared(rec, by_id[i]) for i in ids)
 
 
-def test_publication_type_role_sets_citation_types(site):
+def test_publication_type_role_and_citation_kinds_set_citation_types(site):
+    assert {r[SITE["roles"]["publication_type"]] for r in RECORDS} >= {"journal", "conference-abstract", "preprint"}
     role = SITE["roles"]["publication_type"]
     venue_tag = {"conference-paper": "citation_conference_title"}
     bib = (site / "data" / "studies.bib").read_text(encoding="utf-8")
@@ -162,10 +163,10 @@ def test_publication_type_role_sets_citation_types(site):
     entry = {"journal-article": "article", "conference-paper": "inproceedings", "preprint": "misc"}
     ris_type = {"journal-article": "JOUR", "conference-paper": "CONF", "preprint": "UNPB"}
     for rec in RECORDS:
-        kind = rec[role]
+        kind = SITE["roles"]["citation_kinds"].get(rec[role], rec[role])
         doc = page(site, f"studies/{rec['id']}/index.html")
         assert doc.xpath("/html/head/meta[@name=$n]/@content", n=venue_tag.get(kind, "citation_journal_title")) == [rec["venue"]]
-        value_label = next(v["label"] for v in FACETS[role]["values"] if v["value"] == kind)
+        value_label = next(v["label"] for v in FACETS[role]["values"] if v["value"] == rec[role])
         assert f"{rec['year']} · {value_label}" in text(doc.xpath("//p[contains(@class, 'em-byline')]")[0])
         assert f"@{entry[kind]}{{{rec['id']},\n" in bib
         assert re.search(rf"TY  - {ris_type[kind]}\nID  - {rec['id']}\n", ris)

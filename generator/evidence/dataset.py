@@ -84,6 +84,13 @@ def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown
             out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; the publication type must be a single facet (multi: false)"))
         elif loc[:3] == ("site", "trends", "share_per_year") and taxonomy[name].multi:
             out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; shares of the year's studies need a single facet (multi: false)"))
+    roles = review.site.roles
+    facet = taxonomy.by_name.get(roles.publication_type or "")
+    for value in roles.citation_kinds:
+        if facet is None or value not in facet.by_slug:
+            m = doc.key_mark(("site", "roles", "citation_kinds", value)) or doc.where(("site", "roles", "citation_kinds"))
+            of = f"'{facet.name}' ({', '.join(facet.slugs)})" if facet else "site.roles.publication_type, which is not set"
+            out.append(Problem(shown, m.line, m.col, f"site.roles.citation_kinds.{value}: not a value of the publication-type facet {of}"))
     return out
 
 

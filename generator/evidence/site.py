@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from .review import Review
@@ -53,19 +53,30 @@ class RelatedSite(_Strict):
     """Facets whose shared values make studies related; none given: every multi facet."""
 
 
+CitationKind = Literal["journal-article", "conference-paper", "book-chapter", "preprint", "other"]
+"""What BibTeX, RIS, Highwire tags and schema.org know of a publication's kind."""
+
+
 class Roles(_Strict):
     """Facets the generator reads with a meaning of their own; leave one out if the map has none."""
 
     publication_type: str | None = None
     """Single facet of the publication's kind: its values journal-article, conference-paper,
     book-chapter and preprint choose the BibTeX/RIS type and citation tags (others: generic)."""
+    citation_kinds: dict[str, CitationKind] = Field(default_factory=dict)
+    """Values of the publication_type facet named otherwise -> the citation kind they are."""
     extracted_from: str | None = None
     """Facet saying what the categories were read from (counted on Methods, named on Contribute)."""
 
     def publication_type_of(self, facets: Mapping[str, tuple[str, ...]]) -> str:
-        """A study's publication-type slug ('' when the map has no such facet)."""
+        """A study's value of the publication-type facet ('' when the map has no such facet)."""
         values = facets.get(self.publication_type, ()) if self.publication_type else ()
         return values[0] if values else ""
+
+    def citation_kind(self, facets: Mapping[str, tuple[str, ...]]) -> str:
+        """A study's citation kind (journal-article, conference-paper ...; '' or other: generic)."""
+        value = self.publication_type_of(facets)
+        return self.citation_kinds.get(value, value)
 
 
 RecordList = Literal["datasets", "architectures"]

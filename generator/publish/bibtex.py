@@ -63,7 +63,7 @@ def _name(author: str) -> str:
 
 
 def entry(study: Study, publication_type: str = "") -> str:
-    """The study's entry; publication_type is its value of the publication-type facet, if any."""
+    """The study's entry; publication_type is its citation kind (review.yaml site.roles), if any."""
     kind = ENTRY_TYPES.get(publication_type, "misc")
     fields = [
         ("author", " and ".join(_name(a) for a in study.authors) + (" and others" if study.authors_truncated else "")),
@@ -81,4 +81,4 @@ def entry(study: Study, publication_type: str = "") -> str:
 
 def bibliography(studies: Sequence[Study], roles: Roles | None = None) -> str:
     roles = roles or Roles()
-    return "\n".join(entry(s, roles.publication_type_of(s.facets)) for s in sorted(studies, key=lambda s: s.id))
+    return "\n".join(entry(s, roles.citation_kind(s.facets)) for s in sorted(studies, key=lambda s: s.id))

@@ -19,7 +19,7 @@ def _line(tag: str, value: object) -> str:
 
 
 def record(study: Study, taxonomy: Taxonomy | None = None, publication_type: str = "") -> str:
-    """The study's record; publication_type is its value of the publication-type facet, if any."""
+    """The study's record; publication_type is its citation kind (review.yaml site.roles), if any."""
     lines = [_line("TY", TYPES.get(publication_type, "GEN")), _line("ID", study.id), _line("TI", study.title)]
     lines += [_line("AU", a) for a in study.authors]
     lines += [_line("PY", study.year), _line("T2", study.venue)]
@@ -38,4 +38,4 @@ def record(study: Study, taxonomy: Taxonomy | None = None, publication_type: str
 
 def records(studies: Sequence[Study], taxonomy: Taxonomy | None = None, roles: Roles | None = None) -> str:
     roles = roles or Roles()
-    return "\n".join(record(s, taxonomy, roles.publication_type_of(s.facets)) for s in sorted(studies, key=lambda s: s.id))
+    return "\n".join(record(s, taxonomy, roles.citation_kind(s.facets)) for s in sorted(studies, key=lambda s: s.id))

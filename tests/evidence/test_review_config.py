@@ -82,3 +82,19 @@ def test_site_section_is_optional_with_generic_defaults():
     assert s.trends.per_year_by is None and s.trends.over_time == () and s.explore.columns is None and s.related.facets is None
     assert s.roles.publication_type is None and s.lists == ("datasets", "architectures")
     assert [loc for loc, _ in facet_references(review)] == [("gap_map", "rows"), ("gap_map", "columns"), ("gap_map", "colour")]
+
+
+def test_citation_kinds_must_name_values_of_the_publication_type_facet(tmp_path):
+    old = "    publication_type: publication_type\n"
+    problems, text = problems_with(tmp_path, old, old + "    citation_kinds: {journal-article: journal-article, journal: journal-article}\n")
+    line, col = where(text, "journal: journal-article", text.index("citation_kinds: {journal-article"))
+    [problem] = problems
+    assert problem.endswith(f"review.yaml:{line}:{col}: error: site.roles.citation_kinds.journal: not a value of the publication-type facet "
+                            "'publication_type' (journal-article, conference-paper, preprint, book-chapter)")
+
+
+def test_an_unknown_citation_kind_is_refused(tmp_path):
+    old = "    publication_type: publication_type\n"
+    problems, _ = problems_with(tmp_path, old, old + "    citation_kinds: {preprint: thesis}\n")
+    [problem] = problems
+    assert "site.roles.citation_kinds.preprint: Input should be 'journal-article', 'conference-paper', 'book-chapter', 'preprint' or 'other'" in problem

@@ -98,7 +98,7 @@ def ris_data(ds: Dataset) -> list[str]:
     """RIS records (as the Data page's RIS has them) in the order of studies.json, so the page
     picks the filtered ones by index."""
     roles = ds.review.site.roles
-    return [ris.record(s, ds.taxonomy, roles.publication_type_of(s.facets)) for s in ordered_studies(ds.studies)]
+    return [ris.record(s, ds.taxonomy, roles.citation_kind(s.facets)) for s in ordered_studies(ds.studies)]
 
 
 # --- page -----------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def json_ld(study: Study, taxonomy: Taxonomy, publication_type: str = "") -> dic
 
 def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]]) -> str:
     tax, site = ds.taxonomy, ds.review.site
-    kind = site.roles.publication_type_of(study.facets)
+    kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
     meta = {
         "edit_path": study.path,
@@ -78,7 +78,7 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
     ]
     body = render(
         "study.md.j2", study=study, this=this, facets=facets,
-        publication_type=tax[site.roles.publication_type].label_of(kind) if site.roles.publication_type else None,
+        publication_type=tax[site.roles.publication_type].label_of(site.roles.publication_type_of(study.facets)) if site.roles.publication_type else None,
         doi_url=doi_url(study.doi) if study.doi else None, edit_url=ctx.edit_url(study.path),
         bibtex=bibtex.entry(study, kind), ris=ris.record(study, tax, kind), lists=site.lists, lists_heading=site.lists_heading,
         related_labels=", ".join(tax[f].label for f in related_facets(tax, site)),
