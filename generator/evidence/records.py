@@ -136,6 +136,10 @@ class Study:
     def short_authors(self) -> str:
         return self.first_author + (" et al." if len(self.authors) > 1 or self.authors_truncated else "")
 
+    @property
+    def publication_type(self) -> str:
+        return self.facets.get("publication_type", ("",))[0]
+
     def record(self, taxonomy: Taxonomy) -> dict[str, Any]:
         """The record as JSON-ready data in canonical order (booleans kept as booleans)."""
         out: dict[str, Any] = {
