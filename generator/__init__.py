@@ -1,1 +1,1 @@
-"""Generator of the brain-MRI transfer-learning evidence map."""
+"""Generator of a living evidence map: YAML records, a taxonomy and review.yaml in, a static MkDocs site out."""

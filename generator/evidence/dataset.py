@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,11 +12,12 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from . import site
 from .records import Study
 from .review import Review, parse_review
 from .taxonomy import Taxonomy, parse_taxonomy
 from .validate import Problem, cap_problems, display_path, read_yaml, validate_studies
-from .yamlsafe import Mark, shorten
+from .yamlsafe import Document, shorten
 
 T = TypeVar("T")
 
@@ -44,35 +46,52 @@ class UsageError(Exception):
 
 
 def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem]]:
+    parsed, problems, _ = _read_config(path, parse)
+    return parsed, problems
+
+
+def _read_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem], Document | None]:
+    """A config file parsed by `parse`, its problems (file:line:col), and its YAML document."""
     shown = display_path(path)
     if not path.exists() and not path.is_symlink():
-        return None, [Problem(shown, 1, 1, "file is missing")]
+        return None, [Problem(shown, 1, 1, "file is missing")], None
     doc, problems = read_yaml(path, shown)
     if doc is None or problems:
-        return None, cap_problems(problems)
+        return None, cap_problems(problems), doc
     try:
-        return parse(doc.data), []
+        return parse(doc.data), [], doc
     except ValidationError as e:
         out = []
         for err in e.errors(include_url=False):
             loc = tuple(err["loc"])
             m = doc.where(loc)
             out.append(Problem(shown, m.line, m.col, f"{shorten('.'.join(map(str, loc))) or 'file'}: {err['msg']}"))
-        return None, cap_problems(out)
+        return None, cap_problems(out), doc
 
 
-def _gap_map_problems(path: Path, review: Review, taxonomy: Taxonomy) -> list[Problem]:
-    """Each gap-map axis must name a facet (so it is a slug and no record field or reserved name)."""
-    bad = [axis for axis in ("rows", "columns", "colour") if getattr(review.gap_map, axis) not in taxonomy.by_name]
-    if not bad:
-        return []
-    doc, _ = read_yaml(path, display_path(path))  # read again only to find the lines
+def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown: str) -> list[Problem]:
+    """Every facet review.yaml names (gap map, site) must be a facet of the taxonomy; the
+    publication-type role and share-per-year charts need single facets. Reported where the name is written."""
     out = []
-    for axis in bad:
-        m = doc.where(("gap_map", axis)) if doc else Mark(1, 1)
-        name = shorten(repr(getattr(review.gap_map, axis)))
-        out.append(Problem(display_path(path), m.line, m.col,
-                           f"gap_map.{axis}: {name} is not a facet of taxonomy.yaml; expected one of: {', '.join(taxonomy.by_name)}"))
+    names = list(taxonomy.by_name)
+    for loc, name in site.facet_references(review):
+        m = doc.where(loc)
+        where = ".".join(map(str, loc))
+        if name not in taxonomy.by_name:
+            hint = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            out.append(Problem(shown, m.line, m.col, f"{where}: {shorten(repr(name))} is not a facet of taxonomy.yaml"
+                               + (f"; did you mean '{hint[0]}'?" if hint else "") + f" (facets: {', '.join(names)})"))
+        elif loc == ("site", "roles", "publication_type") and taxonomy[name].multi:
+            out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; the publication type must be a single facet (multi: false)"))
+        elif loc[:3] == ("site", "trends", "share_per_year") and taxonomy[name].multi:
+            out.append(Problem(shown, m.line, m.col, f"{where}: '{name}' is a multi facet; shares of the year's studies need a single facet (multi: false)"))
+    roles = review.site.roles
+    facet = taxonomy.by_name.get(roles.publication_type or "")
+    for value in roles.citation_kinds:
+        if facet is None or value not in facet.by_slug:
+            m = doc.key_mark(("site", "roles", "citation_kinds", value)) or doc.where(("site", "roles", "citation_kinds"))
+            of = f"'{facet.name}' ({', '.join(facet.slugs)})" if facet else "site.roles.publication_type, which is not set"
+            out.append(Problem(shown, m.line, m.col, f"site.roles.citation_kinds.{value}: not a value of the publication-type facet {of}"))
     return out
 
 
@@ -121,11 +140,11 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     if not studies_dir.is_dir():
         raise UsageError(f"{data_dir} is not a data folder: it has no studies/ folder")
     taxonomy, problems = _load_config(data_dir / "taxonomy.yaml", parse_taxonomy)
-    review, review_problems = _load_config(data_dir / "review.yaml", parse_review)
+    review, review_problems, review_doc = _read_config(data_dir / "review.yaml", parse_review)
     problems += review_problems
-    if taxonomy is None or review is None:
+    if taxonomy is None or review is None or review_doc is None:
         raise InvalidData(sorted(problems))
-    problems += _gap_map_problems(data_dir / "review.yaml", review, taxonomy)
+    problems += check_review_facets(review, taxonomy, review_doc, display_path(data_dir / "review.yaml"))
     files, stray = study_files(studies_dir.resolve())
     root = data_dir.resolve().parent
     studies, study_problems = validate_studies(files, taxonomy, root, today)

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .site import Site
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -52,6 +54,8 @@ class GapMap(_Strict):
 class Review(_Strict):
     map: MapInfo
     source_review: SourceReview
+    site: Site = Site()
+    """Which facets the pages feature (generator/evidence/site.py)."""
     gap_map: GapMap
 
 

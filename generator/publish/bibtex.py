@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..evidence.records import Study
+from ..evidence.site import Roles
 from .render import one_line
 
 ENTRY_TYPES = {"journal-article": "article", "conference-paper": "inproceedings", "book-chapter": "incollection"}
@@ -61,8 +62,9 @@ def _name(author: str) -> str:
     return "{" + text + "}" if re.search(r"\sand\s", text, re.IGNORECASE) else text
 
 
-def entry(study: Study) -> str:
-    kind = ENTRY_TYPES.get(study.publication_type, "misc")
+def entry(study: Study, publication_type: str = "") -> str:
+    """The study's entry; publication_type is its citation kind (review.yaml site.roles), if any."""
+    kind = ENTRY_TYPES.get(publication_type, "misc")
     fields = [
         ("author", " and ".join(_name(a) for a in study.authors) + (" and others" if study.authors_truncated else "")),
         ("title", escape(study.title)),
@@ -77,5 +79,6 @@ def entry(study: Study) -> str:
     return f"@{kind}{{{study.id},\n{body}\n}}\n"
 
 
-def bibliography(studies: Sequence[Study]) -> str:
-    return "\n".join(entry(s) for s in sorted(studies, key=lambda s: s.id))
+def bibliography(studies: Sequence[Study], roles: Roles | None = None) -> str:
+    roles = roles or Roles()
+    return "\n".join(entry(s, roles.citation_kind(s.facets)) for s in sorted(studies, key=lambda s: s.id))

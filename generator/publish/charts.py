@@ -25,19 +25,15 @@ from .render import render
 BUNDLE = "assets/vendor/vega/vega-bundle.js"
 SPEC_DIR = "charts/"
 
-# Single facets charted besides every multi facet (the review's categories; the others are
-# bibliographic or have their own chart, like compared_with_no_transfer per year).
-SINGLE_FACETS = ("label_setting", "dimensionality", "brain_mri_specific")
-TASK = "task"
-APPROACH = "tl_approach"
-BASELINE = "compared_with_no_transfer"
+# Which facets get which chart comes from data/review.yaml (site.trends, site.home), never from here.
 TOP_N = 15
 
 # Values that record the source's silence rather than a category: drawn grey, as findings.
 SILENT = (NOT_REPORTED, "unspecified", "unknown")
 BAR = "#4c78a8"
 GREY = "#9e9e9e"
-BASELINE_COLOURS = {"true": "#2a9d8f", "false": "#e76f51", "unknown": GREY}
+VALUE_COLOURS = {"true": "#2a9d8f", "false": "#e76f51", "unknown": GREY}
+"""Colours of a yes/no/unknown facet's values in a share chart (other values: the bar colour)."""
 # As wide as the page's column; only the width follows it (heights are fixed or per bar).
 FULL_WIDTH: dict[str, Any] = {"width": "container", "autosize": alt.AutoSizeParams(type="fit-x", contains="padding")}
 ROLE_COLOURS = {"source only": "#4c78a8", "source and target": "#72b7b2", "target only": "#f58518"}
@@ -95,7 +91,7 @@ def bars_height(n: int, step: int = 22) -> int:
 
 
 def lower(label: str) -> str:
-    """A label inside a sentence: 'Task' -> 'task', but 'ML method' and 'TL approach' stay."""
+    """A label inside a sentence: 'Task' -> 'task', but an acronym such as 'ML method' stays."""
     return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
 
 
@@ -130,14 +126,34 @@ def count_by(df: pd.DataFrame, column: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- the charts
 
 
-def per_year_by_task(ds: Dataset, df: pd.DataFrame) -> Chart:
-    facet = ds.taxonomy[TASK]
+def dashed(facet_name: str) -> str:
+    return facet_name.replace("_", "-")
+
+
+def per_year(ds: Dataset, df: pd.DataFrame, facet: Facet | None) -> Chart:
+    """Studies per year, stacked by a facet's values (site.trends.per_year_by), or plain bars."""
     years = years_of(df)
-    cells = frame.long(df, TASK).groupby(["year", TASK])["id"].nunique()
-    order = facet_values(facet, count_by(df, TASK))
+    totals = df.groupby("year")["id"].nunique()
+    if facet is None:
+        title = "Studies per year"
+        description = f"Number of studies published each year from {years[0]} to {years[-1]}." if years else "No studies yet."
+        rows = [{"year": int(y), "count": int(n), "explore": explore(year=year_range(int(y)))} for y, n in totals.items()]
+        chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
+            aria=f"datum.year + ': ' + {studies_text('datum.count')}").mark_bar(color=BAR).encode(
+            x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="Studies", axis=alt.Axis(tickMinStep=1)),
+            href="explore:N",
+            description="aria:N",
+            tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("count:Q", title="Studies")],
+        ).properties(**FULL_WIDTH, height=280)
+        table = Table(("Year", "Studies"), tuple((Cell(str(y)), num(int(totals.get(y, 0)), explore(year=year_range(y)))) for y in years))
+        return Chart("per-year", title, description, to_spec(chart), table)
+    name = facet.name
+    cells = frame.long(df, name).groupby(["year", name])["id"].nunique()
+    order = facet_values(facet, count_by(df, name))
     rows = [
-        {"year": int(y), TASK: t, "label": facet.label_of(t), "order": order.index(t), "count": int(n),
-         "explore": explore(**{TASK: t, "year": year_range(int(y))})}
+        {"year": int(y), name: t, "label": facet.label_of(t), "order": order.index(t), "count": int(n),
+         "explore": explore(**{name: t, "year": year_range(int(y))})}
         for (y, t), n in sorted(cells.items(), key=lambda kv: (kv[0][0], order.index(kv[0][1])))
     ]
     labels = [facet.label_of(t) for t in order]
@@ -155,25 +171,32 @@ def per_year_by_task(ds: Dataset, df: pd.DataFrame) -> Chart:
         description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
         tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("label:N", title=facet.label), alt.Tooltip("count:Q", title="Studies")],
     ).properties(**FULL_WIDTH, height=280)
-    totals = df.groupby("year")["id"].nunique()
     header = ("Year", "Studies", *labels)
     table_rows = []
     for y in years:
         total = int(totals.get(y, 0))
-        by_task = [int(cells.get((y, t), 0)) for t in order]
+        by_value = [int(cells.get((y, t), 0)) for t in order]
         table_rows.append((
             Cell(str(y)), num(total, explore(year=year_range(y))),
-            *(num(n, explore(**{TASK: t, "year": year_range(y)})) for t, n in zip(order, by_task, strict=True)),
+            *(num(n, explore(**{name: t, "year": year_range(y)})) for t, n in zip(order, by_value, strict=True)),
         ))
-    return Chart("per-year-by-task", title, description, to_spec(chart), Table(header, tuple(table_rows)))
+    return Chart(f"per-year-by-{dashed(name)}", title, description, to_spec(chart), Table(header, tuple(table_rows)))
+
+
+def per_year_chart(ds: Dataset, df: pd.DataFrame) -> Chart:
+    """The studies-per-year chart of this map (Trends and Home)."""
+    by = ds.review.site.trends.per_year_by
+    return per_year(ds, df, ds.taxonomy[by] if by else None)
 
 
 def facet_chart_facets(ds: Dataset) -> list[Facet]:
-    return [f for f in ds.taxonomy.facets if f.multi or f.name in SINGLE_FACETS]
+    """Every multi facet, and the single facets review.yaml lists (site.trends.single_facets)."""
+    single = ds.review.site.trends.single_facets
+    return [f for f in ds.taxonomy.facets if f.multi or f.name in single]
 
 
 def chart_name(facet_name: str) -> str:
-    return "by-" + facet_name.replace("_", "-")
+    return "by-" + dashed(facet_name)
 
 
 def ranked_bars(rows: list[dict[str, Any]], key: str, label: str, order: list[str], title: str, description: str,
@@ -264,15 +287,16 @@ def top_architectures(ds: Dataset, df: pd.DataFrame) -> Chart:
     return Chart("top-architectures", title, description, to_spec(chart), table)
 
 
-def approach_over_time(ds: Dataset, df: pd.DataFrame) -> Chart:
-    facet = ds.taxonomy[APPROACH]
+def values_over_time(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
+    """A value x year heat map of one facet (site.trends.over_time)."""
+    name = facet.name
     years = years_of(df)
-    cells = frame.long(df, APPROACH).groupby([APPROACH, "year"])["id"].nunique()
-    order = facet_values(facet, count_by(df, APPROACH))
+    cells = frame.long(df, name).groupby([name, "year"])["id"].nunique()
+    order = facet_values(facet, count_by(df, name))
     labels = [facet.label_of(v) for v in order]
     rows = [
-        {APPROACH: v, "label": facet.label_of(v), "year": y, "count": int(cells[(v, y)]),
-         "explore": explore(**{APPROACH: v, "year": year_range(y)})}
+        {name: v, "label": facet.label_of(v), "year": y, "count": int(cells[(v, y)]),
+         "explore": explore(**{name: v, "year": year_range(y)})}
         for v in order for y in years if (v, y) in cells
     ]
     title = f"{facet.label} over time"
@@ -297,36 +321,37 @@ def approach_over_time(ds: Dataset, df: pd.DataFrame) -> Chart:
         **FULL_WIDTH, height=bars_height(len(labels), 26))
     header = (facet.label, *map(str, years))
     table = Table(header, tuple(
-        (Cell(facet.label_of(v), explore(**{APPROACH: v})),
-         *(num(int(cells.get((v, y), 0)), explore(**{APPROACH: v, "year": year_range(y)})) for y in years))
+        (Cell(facet.label_of(v), explore(**{name: v})),
+         *(num(int(cells.get((v, y), 0)), explore(**{name: v, "year": year_range(y)})) for y in years))
         for v in order
     ))
-    return Chart("tl-approach-over-time", title, description, to_spec(chart), table)
+    return Chart(f"{dashed(name)}-over-time", title, description, to_spec(chart), table)
 
 
-def baseline_share(ds: Dataset, df: pd.DataFrame) -> Chart:
-    facet = ds.taxonomy[BASELINE]
+def share_per_year(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
+    """Each value's share of the year's studies, per year (site.trends.share_per_year)."""
+    name = facet.name
     years = years_of(df)
-    cells = frame.long(df, BASELINE).groupby(["year", BASELINE])["id"].nunique()
+    cells = frame.long(df, name).groupby(["year", name])["id"].nunique()
     totals = df.groupby("year")["id"].nunique()
-    order = facet_values(facet, count_by(df, BASELINE))
+    order = facet_values(facet, count_by(df, name))
     labels = [facet.label_of(v) for v in order]
-    colours = [BASELINE_COLOURS.get(v, BAR) for v in order]
+    colours = [VALUE_COLOURS.get(v, BAR) for v in order] if set(order) <= set(VALUE_COLOURS) | {NOT_REPORTED} else None
     rows = [
-        {"year": y, BASELINE: v, "label": facet.label_of(v), "order": order.index(v), "count": int(cells[(y, v)]),
+        {"year": y, name: v, "label": facet.label_of(v), "order": order.index(v), "count": int(cells[(y, v)]),
          "year_total": int(totals[y]), "share": round(int(cells[(y, v)]) / int(totals[y]), 4),
-         "explore": explore(**{BASELINE: v, "year": year_range(y)})}
+         "explore": explore(**{name: v, "year": year_range(y)})}
         for y in years for v in order if (y, v) in cells
     ]
-    title = "Share of studies that compared with no transfer, per year"
-    description = (f"For each year, the share of studies that reported a baseline trained without transfer ({lower(facet.label)}: "
-                   + ", ".join(labels) + "); hover or see the table for the number of studies behind each share.")
+    title = f"{facet.label}: share of studies per year"
+    description = (f"For each year, how the year's studies split over the values of “{facet.label}” ("
+                   + ", ".join(labels) + f"): {facet.description} Hover or see the table for the number of studies behind each share.")
     chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
         aria=f"datum.year + ', ' + datum.label + ': ' + datum.count + ' of ' + {studies_text('datum.year_total')}",
     ).mark_bar().encode(
         x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("count:Q", title="Share of the year's studies", stack="normalize", axis=alt.Axis(format="%")),
-        color=alt.Color("label:N", title=facet.label, scale=alt.Scale(domain=labels, range=colours)),
+        color=alt.Color("label:N", title=facet.label, scale=alt.Scale(domain=labels, range=colours) if colours else alt.Scale(domain=labels, scheme="tableau10")),
         order=alt.Order("order:Q"),
         href="explore:N",
         description="aria:N",  # what a screen reader says for the mark (by default: every field, links too)
@@ -341,23 +366,35 @@ def baseline_share(ds: Dataset, df: pd.DataFrame) -> Chart:
         n = int(totals.get(y, 0))
         share = f"{int(cells.get((y, positive), 0)) / n:.0%}" if n else "–"
         table_rows.append((Cell(str(y)), num(n, explore(year=year_range(y))),
-                           *(num(int(cells.get((y, v), 0)), explore(**{BASELINE: v, "year": year_range(y)})) for v in order),
+                           *(num(int(cells.get((y, v), 0)), explore(**{name: v, "year": year_range(y)})) for v in order),
                            Cell(share, numeric=True)))
-    return Chart("baseline-share-per-year", title, description, to_spec(chart), Table(header, tuple(table_rows)))
+    return Chart(f"{dashed(name)}-share-per-year", title, description, to_spec(chart), Table(header, tuple(table_rows)))
 
 
 def over_time(ds: Dataset, df: pd.DataFrame) -> list[Chart]:
-    names = ds.taxonomy.by_name
-    return ([per_year_by_task(ds, df)] if TASK in names else []) + ([approach_over_time(ds, df)] if APPROACH in names else []) + (
-        [baseline_share(ds, df)] if BASELINE in names else [])
+    """The time charts review.yaml asks for (site.trends), in that order."""
+    t, tax = ds.review.site.trends, ds.taxonomy
+    return [per_year_chart(ds, df), *(values_over_time(ds, df, tax[n]) for n in t.over_time),
+            *(share_per_year(ds, df, tax[n]) for n in t.share_per_year)]
+
+
+LISTS = {"datasets": top_datasets, "architectures": top_architectures}
+"""The charts of the record's list fields (site.lists)."""
+
+
+def chart_groups(ds: Dataset) -> list[tuple[str, list[Chart]]]:
+    """The Trends page's sections and their charts, in page order (empty when there are no studies)."""
+    df = frame.studies(ds)
+    if df.empty:
+        return []
+    site = ds.review.site
+    return [("Over time", over_time(ds, df)), ("By category", [per_facet_value(ds, df, f) for f in facet_chart_facets(ds)]),
+            (site.lists_heading, [LISTS[k](ds, df) for k in site.lists])]
 
 
 def all_charts(ds: Dataset) -> list[Chart]:
     """Every chart of the Trends page, in page order (empty when there are no studies)."""
-    df = frame.studies(ds)
-    if df.empty:
-        return []
-    return [*over_time(ds, df), *(per_facet_value(ds, df, f) for f in facet_chart_facets(ds)), top_datasets(ds, df), top_architectures(ds, df)]
+    return [c for _, charts in chart_groups(ds) for c in charts]
 
 
 # --------------------------------------------------------------------------- markup

@@ -51,8 +51,8 @@ class Download:
 DOWNLOADS = (
     Download("data/studies.csv", "CSV", "One row per study; multi-valued fields joined with \"; \"; facets as value codes.", to_csv),
     Download("data/studies.json", "JSON", "An array of records, each exactly as its YAML file (valid against the JSON Schema).", to_json),
-    Download("data/studies.bib", "BibTeX", "One entry per study; the key is the study id.", lambda ds: bibtex.bibliography(ds.studies)),
+    Download("data/studies.bib", "BibTeX", "One entry per study; the key is the study id.", lambda ds: bibtex.bibliography(ds.studies, ds.review.site.roles)),
     Download("data/studies.ris", "RIS", "One record per study, for reference managers (Zotero, EndNote, Mendeley).",
-             lambda ds: ris.records(ds.studies, ds.taxonomy)),
+             lambda ds: ris.records(ds.studies, ds.taxonomy, ds.review.site.roles)),
     Download("data/study.schema.json", "JSON Schema", "The schema of one record file, generated from the record model and the taxonomy.", schema),
 )

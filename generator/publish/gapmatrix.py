@@ -6,8 +6,8 @@ chosen. So the counting lives once, in Python, and is tested there, while the pa
 default pair; a client-side regroup would have meant a second implementation of the counts in
 JavaScript and shipping every study's facets to every reader.
 
-Colour is the share of a cell's studies with the colour facet's positive value (by default: reported
-a baseline without transfer). One hue per bubble stays readable at the few pixels a small bubble
+Colour is the share of a cell's studies with the positive value of review.yaml's gap_map.colour
+facet ('true' for a yes/no facet). One hue per bubble stays readable at the few pixels a small bubble
 has, where a pie or stack of three segments would not; the tooltip and table give the split."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Related studies: those sharing the most application, TL approach and source-domain values."""
+"""Related studies: those sharing the most values of the facets review.yaml names (site.related)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,27 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..evidence.records import Study
+from ..evidence.site import Site
 from ..evidence.taxonomy import Taxonomy
 
-RELATED_FACETS = ("application", "tl_approach", "source_domain")
 MAX_RELATED = 5
 BLOCK = 256
 """Rows of the shared-value matrix computed at once: 256 x N floats stay 20 MB at 10,000."""
 
 
-def related_facets(taxonomy: Taxonomy) -> list[str]:
-    """The issue's three facets where the taxonomy has them, else every multi facet."""
-    names = [f for f in RELATED_FACETS if f in taxonomy.by_name]
-    return names or [f.name for f in taxonomy.facets if f.multi]
+def related_facets(taxonomy: Taxonomy, site: Site | None = None) -> list[str]:
+    """The facets review.yaml names (site.related.facets), else every multi facet."""
+    names = site.related.facets if site is not None else None
+    return list(names) if names is not None else [f.name for f in taxonomy.facets if f.multi]
 
 
-def related(studies: Sequence[Study], taxonomy: Taxonomy, limit: int = MAX_RELATED) -> dict[str, list[tuple[Study, int]]]:
+def related(studies: Sequence[Study], taxonomy: Taxonomy, limit: int = MAX_RELATED, site: Site | None = None) -> dict[str, list[tuple[Study, int]]]:
     """For each study id, up to `limit` (study, shared values) pairs, most shared first.
 
     Ties go to the more recent study, then the smaller id, so the choice is deterministic. Every
     pair counts, so this is a matrix product (studies x values) @ (values x studies), done in blocks
     with numpy: popular values make an inverted index quadratic in pure Python (minutes at 10,000)."""
-    facets = related_facets(taxonomy)
+    facets = related_facets(taxonomy, site)
     n = len(studies)
     keys = sorted({(f, v) for s in studies for f in facets for v in s.facets.get(f, ())})
     column = {k: j for j, k in enumerate(keys)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..evidence.records import Study
+from ..evidence.site import Roles
 from ..evidence.taxonomy import Taxonomy
 from .render import one_line
 
@@ -17,8 +18,9 @@ def _line(tag: str, value: object) -> str:
     return f"{tag}  - {one_line(value)}".rstrip() + "\n"
 
 
-def record(study: Study, taxonomy: Taxonomy | None = None) -> str:
-    lines = [_line("TY", TYPES.get(study.publication_type, "GEN")), _line("ID", study.id), _line("TI", study.title)]
+def record(study: Study, taxonomy: Taxonomy | None = None, publication_type: str = "") -> str:
+    """The study's record; publication_type is its citation kind (review.yaml site.roles), if any."""
+    lines = [_line("TY", TYPES.get(publication_type, "GEN")), _line("ID", study.id), _line("TI", study.title)]
     lines += [_line("AU", a) for a in study.authors]
     lines += [_line("PY", study.year), _line("T2", study.venue)]
     if study.doi:
@@ -34,5 +36,6 @@ def record(study: Study, taxonomy: Taxonomy | None = None) -> str:
     return "".join(lines)
 
 
-def records(studies: Sequence[Study], taxonomy: Taxonomy | None = None) -> str:
-    return "\n".join(record(s, taxonomy) for s in sorted(studies, key=lambda s: s.id))
+def records(studies: Sequence[Study], taxonomy: Taxonomy | None = None, roles: Roles | None = None) -> str:
+    roles = roles or Roles()
+    return "\n".join(record(s, taxonomy, roles.citation_kind(s.facets)) for s in sorted(studies, key=lambda s: s.id))

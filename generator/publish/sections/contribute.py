@@ -53,6 +53,15 @@ def vocabularies(ds: Dataset) -> list[Vocabulary]:
     ]
 
 
+def extracted_from(ds: Dataset) -> dict[str, Markup] | None:
+    """The facet that says what the categories were read from (review.yaml site.roles), if any."""
+    name = ds.review.site.roles.extracted_from
+    if not name:
+        return None
+    facet = ds.taxonomy[name]
+    return {"name": code(name), "values": Markup(" or ").join(code(dump_scalar(v.value)) for v in facet.values)}
+
+
 def render_page(ds: Dataset, ctx: SiteContext) -> str:
     repo = ctx.repo_url.rstrip("/") if ctx.repo_url else None
     serve_path = urlparse(ctx.site_url).path if ctx.site_url else "/"
@@ -65,7 +74,7 @@ def render_page(ds: Dataset, ctx: SiteContext) -> str:
         schema_file=code(EDITOR_SCHEMA), schema_comment=code(f"# yaml-language-server: $schema=../../{EDITOR_SCHEMA}"),
         vscode=Markup(json.dumps({"yaml.schemas": {f"./{EDITOR_SCHEMA}": "data/studies/*.yaml"}}, indent=2)),
         whats_new=Markup(WHATS_NEW), feed=Markup(FEED),
-        fields=fields(ds.taxonomy), vocabularies=vocabularies(ds),
+        fields=fields(ds.taxonomy), vocabularies=vocabularies(ds), extracted=extracted_from(ds),
     )
 
 

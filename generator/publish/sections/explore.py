@@ -17,6 +17,7 @@ from typing import Any
 
 from ...evidence.dataset import Dataset
 from ...evidence.records import Study
+from ...evidence.site import Site
 from ...evidence.taxonomy import NOT_REPORTED, Facet, Taxonomy
 from .. import render, ris, table, urls
 from ..context import Files, SiteContext
@@ -26,9 +27,6 @@ PAGE_URL = "explore/"
 DATA = "explore/studies.json"
 RIS = "explore/studies-ris.json"
 VENDOR = "assets/vendor/datatables/"
-
-TABLE_FACETS = ("task", "application", "tl_approach", "source_domain", "mri_modality")
-"""Facet columns of the table, as the issue names them (any missing from a taxonomy are skipped)."""
 
 SEARCHED = ("title", "authors", "summary", "source_datasets", "target_datasets", "architectures")
 """table.py columns the free-text search looks in."""
@@ -43,8 +41,15 @@ def _itables_dir() -> Path:
 
 # --- data -----------------------------------------------------------------------------------------
 
-def table_facets(taxonomy: Taxonomy) -> list[Facet]:
-    return [taxonomy[name] for name in TABLE_FACETS if name in taxonomy.by_name]
+DEFAULT_COLUMNS = 5
+
+
+def table_facets(taxonomy: Taxonomy, site: Site | None = None) -> list[Facet]:
+    """Facet columns of the table: review.yaml's site.explore.columns, else the first five multi facets."""
+    names = site.explore.columns if site is not None else None
+    if names is None:
+        return [f for f in taxonomy.facets if f.multi][:DEFAULT_COLUMNS]
+    return [taxonomy[name] for name in names]
 
 
 def filter_values(facet: Facet) -> list[str]:
@@ -92,7 +97,7 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
     return {
         "columns": table.columns(tax),
         "search": list(SEARCHED),
-        "display": [f.name for f in table_facets(tax)],
+        "display": [f.name for f in table_facets(tax, ds.review.site)],
         "facets": facets,
         "datasets": list(datasets),
         "architectures": list(architectures),
@@ -108,14 +113,15 @@ def _names(names: Iterable[str]) -> dict[str, int]:
 def ris_data(ds: Dataset) -> list[str]:
     """RIS records (as the Data page's RIS has them) in the order of studies.json, so the page
     picks the filtered ones by index."""
-    return [ris.record(s, ds.taxonomy) for s in ordered_studies(ds.studies)]
+    roles = ds.review.site.roles
+    return [ris.record(s, ds.taxonomy, roles.citation_kind(s.facets)) for s in ordered_studies(ds.studies)]
 
 
 # --- page -----------------------------------------------------------------------------------------
 
 def table_rows(ds: Dataset) -> list[dict[str, Any]]:
     """Cells of the plain table, as text: the template escapes them."""
-    facets = table_facets(ds.taxonomy)
+    facets = table_facets(ds.taxonomy, ds.review.site)
     return [
         {
             "url": study_link(s), "title": s.title, "authors": s.short_authors, "year": s.year, "venue": s.venue,
@@ -129,7 +135,7 @@ def page(ds: Dataset) -> str:
     """The Markdown page; the table is raw HTML (every value through render.html: escaped, one line,
     so no value can end the HTML block or start Markdown)."""
     return render.render(
-        "explore.md.j2", page=PAGE, total=len(ds.studies), table_facets=table_facets(ds.taxonomy), rows=table_rows(ds),
+        "explore.md.j2", page=PAGE, total=len(ds.studies), table_facets=table_facets(ds.taxonomy, ds.review.site), rows=table_rows(ds),
         data=Path(DATA).name, ris=Path(RIS).name,
     )
 

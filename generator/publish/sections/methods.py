@@ -11,8 +11,6 @@ from ..render import render
 from ..urls import facet_file
 
 METHODS = "methods.md"
-EXTRACTED_FROM = "extracted_from"
-"""The facet saying whether categories came from the abstract or the full text (shown on Methods)."""
 
 
 def prisma(ds: Dataset) -> Markup:
@@ -33,8 +31,9 @@ def methods(ds: Dataset) -> str:
         for f in ds.taxonomy.facets
     ]
     extracted = None
-    if EXTRACTED_FROM in ds.taxonomy.by_name:
-        f = ds.taxonomy[EXTRACTED_FROM]
+    name = ds.review.site.roles.extracted_from  # the facet saying what categories were read from
+    if name:
+        f = ds.taxonomy[name]
         extracted = [{"label": f.label_of(slug), "count": n} for slug, n in facet_counts(ds.studies, f)]
     return render(
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,

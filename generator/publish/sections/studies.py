@@ -16,18 +16,18 @@ from ..render import render
 from ..urls import doi_url, facet_file, href, study_file
 
 
-def venue_tag(study: Study) -> str:
+def venue_tag(publication_type: str) -> str:
     """Highwire tag for the venue: Zotero and Google Scholar read the item type from it."""
     return {
         "conference-paper": "citation_conference_title", "book-chapter": "citation_inbook_title",
-    }.get(study.publication_type, "citation_journal_title")
+    }.get(publication_type, "citation_journal_title")
 
 
-def citation_meta(study: Study) -> list[list[str]]:
+def citation_meta(study: Study, publication_type: str = "") -> list[list[str]]:
     """Highwire Press <meta name content> pairs, in the order Google Scholar documents them."""
     tags = [["citation_title", study.title]]
     tags += [["citation_author", a] for a in study.authors]
-    tags += [["citation_publication_date", str(study.year)], [venue_tag(study), study.venue]]
+    tags += [["citation_publication_date", str(study.year)], [venue_tag(publication_type), study.venue]]
     if study.doi:
         tags.append(["citation_doi", study.doi])
     if study.url:
@@ -35,7 +35,7 @@ def citation_meta(study: Study) -> list[list[str]]:
     return tags
 
 
-def json_ld(study: Study, taxonomy: Taxonomy) -> dict[str, Any]:
+def json_ld(study: Study, taxonomy: Taxonomy, publication_type: str = "") -> dict[str, Any]:
     """schema.org ScholarlyArticle; text values are the record's strings, unchanged."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -44,7 +44,7 @@ def json_ld(study: Study, taxonomy: Taxonomy) -> dict[str, Any]:
         "headline": study.title,
         "author": [{"@type": "Person", "name": a} for a in study.authors],
         "datePublished": str(study.year),
-        "isPartOf": {"@type": "Periodical" if study.publication_type in ("journal-article", "preprint") else "CreativeWork", "name": study.venue},
+        "isPartOf": {"@type": "Periodical" if publication_type in ("journal-article", "preprint") else "CreativeWork", "name": study.venue},
         "description": study.summary,
         "keywords": [f.label_of(v) for f in taxonomy.facets if f.multi for v in study.facets[f.name]],
     }
@@ -58,12 +58,13 @@ def json_ld(study: Study, taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]]) -> str:
-    tax = ds.taxonomy
+    tax, site = ds.taxonomy, ds.review.site
+    kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
     meta = {
         "edit_path": study.path,
-        "citation_meta": citation_meta(study),
-        "json_ld": json_ld(study, tax),
+        "citation_meta": citation_meta(study, kind),
+        "json_ld": json_ld(study, tax, kind),
     }
     facets = [
         {"label": f.label, "values": [{"label": f.label_of(v), "file": facet_file(f.name, v)} for v in study.values(f.name)]}
@@ -71,15 +72,15 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
     ]
     body = render(
         "study.md.j2", study=study, this=this, facets=facets,
-        publication_type=tax["publication_type"].label_of(study.publication_type) if "publication_type" in tax.by_name else None,
+        publication_type=tax[site.roles.publication_type].label_of(site.roles.publication_type_of(study.facets)) if site.roles.publication_type else None,
         doi_url=doi_url(study.doi) if study.doi else None, edit_url=ctx.edit_url(study.path),
-        bibtex=bibtex.entry(study), ris=ris.record(study, tax),
-        related_labels=", ".join(tax[f].label for f in related_facets(tax)),
+        bibtex=bibtex.entry(study, kind), ris=ris.record(study, tax, kind), lists=site.lists, lists_heading=site.lists_heading,
+        related_labels=", ".join(tax[f].label for f in related_facets(tax, site)),
         related=[{"study": s, "file": study_file(s.id), "shared": n} for s, n in related_studies],
     )
     return front_matter(meta) + body
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    rel = related(ds.studies, ds.taxonomy)
+    rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
     return {study_file(s.id): page(s, ds, ctx, rel[s.id]) for s in sorted(ds.studies, key=lambda s: s.id)}

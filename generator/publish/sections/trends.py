@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...evidence.dataset import Dataset
-from ..charts import BUNDLE, Chart, all_charts, chart_name, facet_chart_facets, figure, spec_json, vendor_bundle
+from ..charts import BUNDLE, Chart, chart_groups, figure, spec_json, vendor_bundle
 from ..context import Files, SiteContext
 from ..escape import md_text
 
@@ -13,22 +13,18 @@ TRENDS_PAGE = "trends/index.md"
 TRENDS_URL = "trends/"
 
 
-def trends_page(ds: Dataset, charts: Sequence[Chart]) -> str:
+def trends_page(ds: Dataset, groups: Sequence[tuple[str, Sequence[Chart]]]) -> str:
     n = len(ds.studies)
     years = sorted({s.year for s in ds.studies})
-    by_name = {c.name: c for c in charts}
-    time = [c for c in charts if c.name in ("per-year-by-task", "tl-approach-over-time", "baseline-share-per-year")]
-    facets = [by_name[chart_name(f.name)] for f in facet_chart_facets(ds) if chart_name(f.name) in by_name]
-    lists = [c for c in charts if c.name in ("top-datasets", "top-architectures")]
     out = [
         "---", "title: Trends", "---", "", "# Trends", "",
         (f"Charts of the {n} studies in the map, published {years[0]}–{years[-1]}. " if years else "The map has no studies yet. ")
         + "Click a bar to open the matching studies in [Explore](../explore/index.md). Under each chart, "
         "*Numbers behind the chart* lists its counts; each chart's Vega-Lite specification, with its data, "
-        "can be downloaded. A study with several values of a category (two applications, say) counts once in each.",
+        "can be downloaded. A study with several values of a category counts once in each.",
         "",
     ]
-    for heading, group in (("Over time", time), ("By category", facets), ("Datasets and architectures", lists)):
+    for heading, group in groups:
         if group:
             out += [f"## {md_text(heading)}", ""]
             for c in group:
@@ -38,8 +34,9 @@ def trends_page(ds: Dataset, charts: Sequence[Chart]) -> str:
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    charts = all_charts(ds)
-    files: Files = {TRENDS_PAGE: trends_page(ds, charts), BUNDLE: vendor_bundle()}
-    for c in charts:
-        files[c.spec_path] = spec_json(c.spec)
+    groups = chart_groups(ds)
+    files: Files = {TRENDS_PAGE: trends_page(ds, groups), BUNDLE: vendor_bundle()}
+    for _, charts in groups:
+        for c in charts:
+            files[c.spec_path] = spec_json(c.spec)
     return files

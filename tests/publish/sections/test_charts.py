@@ -238,7 +238,7 @@ def test_tl_approach_over_time(real_site):
 
 
 def test_share_that_compared_with_no_transfer_per_year(real_site):
-    spec = load(real_site, "baseline-share-per-year")
+    spec = load(real_site, "compared-with-no-transfer-share-per-year")
     per_year = Counter(r["year"] for r in RECORDS)
     compared = Counter(r["year"] for r in RECORDS if r.get("compared_with_no_transfer") is True)
     got = {(d["year"], d["compared_with_no_transfer"]): d for d in values(spec)}
@@ -251,7 +251,7 @@ def test_share_that_compared_with_no_transfer_per_year(real_site):
     assert encoding(spec)["y"]["stack"] == "normalize"
     # The table's last column is the share that compared, per year.
     doc = page(real_site, "trends/index.html")
-    for tr in doc.xpath("//div[@id='chart-baseline-share-per-year']//tbody/tr"):
+    for tr in doc.xpath("//div[@id='chart-compared-with-no-transfer-share-per-year']//tbody/tr"):
         year = int(text(tr[0]))
         if per_year[year]:
             assert text(tr[-1]) == f"{compared[year] / per_year[year]:.0%}"

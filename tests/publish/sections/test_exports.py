@@ -124,14 +124,14 @@ def test_bibtex_parses_back_to_the_same_records(fixture_files):
 def test_hostile_text_stays_inside_its_bibtex_field(base_study):
     title = "a } b { c }} @misc{evil, title={pwn}} \\ % line\nbreak"
     study = _study(base_study, id="x2020y", title=title, venue="J & K {", authors=("Smith and Wesson, Co", "Doe, J"))
-    lib = bibtexparser.parse_string(bibtex.entry(study))
+    lib = bibtexparser.parse_string(bibtex.entry(study, "journal-article"))
     assert [e.key for e in lib.entries] == ["x2020y"] and lib.failed_blocks == []
     fields = {k: f.value for k, f in lib.entries[0].fields_dict.items()}
     assert all(braces_balanced(v) for v in fields.values())
     assert delatex(fields["title"]) == title.replace("\n", " ")
     assert delatex(fields["journal"]) == "J & K {"
     # BibTeX's name splitting (brace-aware) keeps "Smith and Wesson" one author.
-    people = bibtexparser.parse_string(bibtex.entry(study), append_middleware=[SeparateCoAuthors()]).entries[0]["author"]
+    people = bibtexparser.parse_string(bibtex.entry(study, "journal-article"), append_middleware=[SeparateCoAuthors()]).entries[0]["author"]
     assert [delatex(p).strip("{}") for p in people] == ["Smith and Wesson, Co", "Doe, J"]
 
 
