@@ -206,6 +206,8 @@ def check_search_file(path: Path, screening: Screening, record_path: str, today:
             reason = c.get("reason")
             if isinstance(reason, str) and reason not in screening.reasons:
                 at(("candidates", i, "reason"), _vocabulary(who, "reason", reason, screening.reasons))
+            if decision not in DECISIONS:
+                continue
             if decision == "include" and c.get("record") is None:
                 at(("candidates", i, "decision"), f"{who}record: an included candidate needs 'record: <id>' naming the map record it became")
             if decision != "include" and c.get("record") is not None:

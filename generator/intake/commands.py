@@ -65,11 +65,16 @@ class ImportSummary:
 
 
 def build_index(ds: Dataset) -> tuple[Index, dict[str, str]]:
-    """Earlier candidates and map records, and which record each include claims (record -> candidate)."""
+    """Earlier candidates and map records, and which record each include claims (record -> candidate).
+
+    Candidates already excluded as duplicates are left out: a new entry should point at the candidate
+    or record that stands for the study, not at another copy of it."""
     index = Index()
     claimed: dict[str, str] = {}
     for s in ds.searches:
         for c in s.candidates:
+            if c.reason == "duplicate":
+                continue
             index.add(item(s.ref(c.key), "candidate", c.title, c.year, c.authors, c.venue, c.doi, c.arxiv, c.url))
             if c.record:
                 claimed[c.record] = s.ref(c.key)

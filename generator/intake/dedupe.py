@@ -76,7 +76,7 @@ def is_preprint(venue: str | None, arxiv: str | None, doi: str | None, publicati
 
 def item(ref: str, kind: Kind, title: str, year: int | None, authors: list[str] | tuple[str, ...], venue: str | None,
          doi: str | None, arxiv: str | None = None, url: str | None = None, publication_type: str | None = None) -> Item:
-    doi = bare_doi(doi)
+    doi = (bare_doi(doi) or "").lower() or None
     arxiv = arxiv or arxiv_id(url) or arxiv_id(doi)
     return Item(ref, kind, title, year, authors[0] if authors else None, doi, arxiv,
                 is_preprint(venue, arxiv, doi, publication_type))
@@ -143,7 +143,7 @@ class Index:
         if not found:
             return None
         # all matches per kind: prefer the strongest, then by kind
-        return max(found, key=lambda m: (m.confidence, -prefer.index(m.kind), m.ref))
+        return max(found, key=lambda m: (m.confidence, -prefer.index(m.kind)))  # first found (earliest) on a tie
 
     @staticmethod
     def _m(other: Item, confidence: float, how: str, note: str | None = None) -> Match:

@@ -212,7 +212,8 @@ def read_medline(text: str) -> list[Entry]:
         pmid = first("PMID") or ""
         doi = next((v.split()[0] for v in rec.get("AID", []) + rec.get("LID", []) if v.endswith("[doi]")), None)
         authors = rec.get("FAU") or rec.get("AU") or []
-        out.append(_entry(pmid, line, first("TI") or first("BTI"), authors, first("DP"), first("JT") or first("TA"), doi,
+        title = re.sub(r"(?<![.\s])\.$", "", first("TI") or first("BTI") or "")  # PubMed ends every title with a full stop
+        out.append(_entry(pmid, line, title, authors, first("DP"), first("JT") or first("TA"), doi,
                           f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else None))
     return out
 

@@ -72,13 +72,14 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|https?://\S*?
 
 
 def bare_doi(doi: str | None) -> str | None:
-    """10.xxxx/... in lower case: URL and doi: prefixes, zero-width characters, spaces and NFKC variants removed."""
+    """10.xxxx/... as written: URL and doi: prefixes, zero-width characters, spaces and NFKC variants removed.
+    DOIs are case-insensitive: compare them lower-cased (dedupe does)."""
     if not doi:
         return None
     text = ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", doi)).strip()
     text = _DOI_PREFIX.sub("", text).strip().rstrip(".")
     m = re.search(r"10\.\d{4,9}/\S+", text)
-    return m.group(0).lower() if m else None
+    return m.group(0) if m else None
 
 
 _ARXIV_NEW = re.compile(r"(?:arxiv[:/ ]\s*|abs/|pdf/|10\.48550/arxiv\.)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
