@@ -214,6 +214,10 @@ def cmd_include(args: argparse.Namespace) -> int:
         set_decision(_search_path(ds, search), cand.key, {"decision": "include", "record": args.record, "reason": None})
         print(f"{search.path}: {cand.key} -> include, record {args.record}")
         return EXIT_OK
+    if cand.duplicate_of and cand.confidence is not None:
+        print(f"note: deduplication found this candidate may be {cand.duplicate_of} (confidence {cand.confidence:.2f}"
+              f"{': ' + cand.note if cand.note else ''}); if it is, link it instead: evidence-map include {cand.key} --record ID",
+              file=sys.stderr)
     study_id = args.id or suggested_id(cand)
     if not re.fullmatch(SLUG[1:-1], study_id):
         return _err(f"'{study_id}' is not a valid id; use lowercase ascii letters, digits and hyphens, e.g. hon2017towards")

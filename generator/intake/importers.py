@@ -97,7 +97,7 @@ def _entry(key: str, line: int, title: str | None, authors: list[str], year: str
     url = _http(url)
     return Entry(
         key=key, title=title, line=line, authors=names, authors_truncated=truncated, year=year_of(year),
-        venue=clean_text(venue or "") or None, doi=bare_doi(doi), url=url,
+        venue=clean_text(venue or "") or None, doi=bare_doi(doi) or (bare_doi(url) if url and "doi.org/" in url else None), url=url,
         arxiv=arxiv_id(arxiv or "") or arxiv_id(url or "") or arxiv_id(extra) or arxiv_id(doi or ""),
     )
 
