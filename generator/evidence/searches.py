@@ -294,3 +294,20 @@ def validate_searches(files: Iterable[Path], screening: Screening, record_ids: I
 def counts(searches: Iterable[Search]) -> Counter[str]:
     """Candidates per decision across searches."""
     return Counter(c.decision for s in searches for c in s.candidates)
+
+
+SEARCH_SCHEMA = "schema/search.schema.json"
+"""The search record's JSON Schema for editors (committed; a test fails when it is stale: `make schema`)."""
+
+
+def json_schema(screening: Screening) -> dict[str, Any]:
+    """JSON Schema of one search file, from the model plus the vocabularies checked after it."""
+    schema = SearchRecord.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Search record"
+    schema["description"] = "One search run and its candidates' screening decisions: data/searches/<id>.yaml"
+    schema["properties"]["kind"]["enum"] = list(KINDS)
+    cand = schema["$defs"]["Candidate"]["properties"]
+    cand["decision"]["enum"] = list(DECISIONS)
+    cand["reason"] = {"anyOf": [{"enum": screening.reasons}, {"type": "null"}], "default": None, "description": cand["reason"].get("description", "")}
+    return schema

@@ -281,6 +281,23 @@ def cmd_screen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from ..evidence.dataset import _load_config
+    from ..evidence.review import parse_review
+    from ..evidence.searches import json_schema
+
+    review, problems = _load_config(args.data / "review.yaml", parse_review)
+    if review is None:
+        from ..cli import report
+
+        report(problems)
+        return EXIT_INVALID
+    sys.stdout.write(json.dumps(json_schema(review.screening), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -322,6 +339,11 @@ def add_commands(sub: Any, data_opt: Callable[[argparse.ArgumentParser], None]) 
     sp.add_argument("--search", help="the search id, when the key is in several searches")
     data_opt(sp)
     sp.set_defaults(func=cmd_exclude)
+
+    sp = sub.add_parser("search-schema", help="print the JSON Schema of a search record",
+                        description="Print the JSON Schema of a search record (data/searches/<id>.yaml), for editors.")
+    data_opt(sp)
+    sp.set_defaults(func=cmd_search_schema)
 
     sp = sub.add_parser("screen", help="list the pending candidates", description="List pending candidates, highest score first.")
     data_opt(sp)

@@ -14,6 +14,7 @@ from typing import Any
 from ..evidence.yamlsafe import decode, dump_scalar, parse
 
 HEADER = """\
+# yaml-language-server: $schema=../../schema/search.schema.json
 # Search record: one search run and what became of each candidate it returned. Written by
 # `evidence-map import`; decisions change with `evidence-map include` / `exclude` (never by hand-editing
 # other candidates). Abstracts are not stored: they are the publishers' text.

@@ -132,3 +132,22 @@ def test_yaml_syntax_errors_and_wrong_shapes(tmp_path: Path) -> None:
     assert problems(data)[0].startswith("2026-01-01-pubmed.yaml:2:1: error: YAML syntax error")
     write(data, "- a list\n")
     assert problems(data) == ["2026-01-01-pubmed.yaml:1:1: error: expected a mapping of fields at the top level, got a list"]
+
+
+def test_committed_search_schema_is_current_and_accepts_the_committed_searches() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+    from conftest import DATA, ROOT
+
+    from generator.evidence.review import parse_review
+    from generator.evidence.searches import SEARCH_SCHEMA, json_schema
+
+    review = parse_review(yaml.safe_load((DATA / "review.yaml").read_text(encoding="utf-8")))
+    schema = json_schema(review.screening)
+    assert json.loads((ROOT / SEARCH_SCHEMA).read_text(encoding="utf-8")) == schema, "run: make schema"
+    for path in sorted((DATA / "searches").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../../schema/search.schema.json\n")
+        jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
