@@ -62,3 +62,15 @@ def test_pending_candidates_show_hostile_values_as_text(watch: PageWatch, server
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
     assert page.locator("nav a", has_text="Screening").count() >= 1
     assert watch.errors == [] and watch.offsite == []
+
+
+@pytest.mark.parametrize("path", ["screening/", "methods/"])
+def test_no_serious_accessibility_violations(watch: PageWatch, server: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = watch.page
+    page.goto(server + path)
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
+    assert watch.errors == [] and watch.offsite == []
