@@ -114,6 +114,8 @@ def _message(err: Mapping[str, Any], data: Any) -> str:
     if kind == "extra_forbidden":
         hint = suggest(field, fields)
         return f"{where}: unknown field" + (f"; did you mean '{hint}'?" if hint else "") + f" (allowed fields: {', '.join(fields)})"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{where}: expected a mapping of fields (key:, title:, decision: ...), got {_yaml_repr(value)}"
     if kind == "float_type":
         return f"{where}: expected a number, got {_yaml_repr(value)}"
     if value is None and kind in _TYPE_HELP:

@@ -132,6 +132,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as e:
         return _err(str(e))
     run = args.run or dt.date.today()
+    if run > dt.date.today():
+        return _err(f"--run {run.isoformat()} is in the future; give the day the search was run")
     search_id = args.id or f"{run.isoformat()}-{args.source}"
     if not re.fullmatch(SLUG[1:-1], search_id):
         return _err(f"--id '{search_id}' is not a slug; use lowercase ascii letters, digits and hyphens")

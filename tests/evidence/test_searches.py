@@ -151,3 +151,10 @@ def test_committed_search_schema_is_current_and_accepts_the_committed_searches()
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema=../../schema/search.schema.json\n")
         jsonschema.validate(json.loads(json.dumps(yaml.safe_load(text), default=str)), schema)
+
+
+def test_a_candidate_that_is_not_a_mapping(tmp_path: Path) -> None:
+    data = make_data(tmp_path)
+    write(data, GOOD.replace('candidates:\n', 'candidates:\n  - just a title\n', 1))
+    assert problems(data) == [
+        "2026-01-01-pubmed.yaml:7:5: error: candidate 1: expected a mapping of fields (key:, title:, decision: ...), got 'just a title'"]
