@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -108,15 +109,27 @@ def read_bibtex(text: str) -> list[Entry]:
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock
 
-    lib = bibtexparser.parse_string(text)
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL)  # its own warning would repeat the error reported below
+    try:
+        lib = bibtexparser.parse_string(text)
+    finally:
+        log.setLevel(level)
     for block in lib.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             raise MalformedFile(line, f"entry key {block.key!r} is used twice; keys must be unique")
-        raise MalformedFile(line, f"BibTeX syntax error in the entry starting here: {block.error}")
+        why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+        raise MalformedFile(line, f"BibTeX syntax error in the entry starting here: {why} (an unclosed brace or quote?)")
     # bibtexparser skips text outside @...{...} blocks as comments; an unclosed brace swallows the rest
     out = []
     for e in lib.entries:
+        for fld in e.fields:
+            value = str(fld.value)
+            if "\n" in value and re.search(r"[}\"],?\s*\n\s*[A-Za-z_-]+\s*=", value):
+                raise MalformedFile(e.start_line + fld.start_line + 1,
+                                    f"field {fld.key!r} runs into the next field: a comma is probably missing at the end of this line")
         f = {k.lower(): (str(v.value) if v.value is not None else "") for k, v in e.fields_dict.items()}
         venue = f.get("journal") or f.get("booktitle") or f.get("publisher") or f.get("school")
         authors = re.split(r"\s+and\s+", f.get("author", "").strip()) if f.get("author", "").strip() else []

@@ -62,6 +62,7 @@ def test_format_from_extension_or_given(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "text", "line", "message"), [
     ("bad.bib", "@article{a,\n  title={Fine},\n  year={2020}\n}\n\n@article{b,\n  title={Unclosed,\n  year={2020}\n", 6, "BibTeX syntax error"),
+    ("comma.bib", "@article{a,\n  title={One}\n  year={2020}\n}\n", 2, "a comma is probably missing"),
     ("dup.bib", "@article{a,\n  title={One}\n}\n@article{a,\n  title={Two}\n}\n", 4, "used twice"),
     ("notitle.bib", "@article{a,\n  author={Doe, Jane}\n}\n", 1, "has no title"),
     ("bad.ris", "TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n", 4, "no ER"),
