@@ -101,6 +101,8 @@ class Index:
         self.by_doi: dict[str, Item] = {}
         self.by_arxiv: dict[str, Item] = {}
         self.by_title: dict[str, list[Item]] = {}
+        self._titles: list[str] = []  # the keys of by_title, kept as a list for rapidfuzz
+        self._sorted: list[str] = []  # the same with their words sorted (token_sort_ratio = ratio of these)
 
     def add(self, it: Item) -> None:
         self.items.append(it)
@@ -108,6 +110,9 @@ class Index:
             self.by_doi.setdefault(it.doi, it)
         if it.arxiv:
             self.by_arxiv.setdefault(it.arxiv, it)
+        if it.tkey not in self.by_title:
+            self._titles.append(it.tkey)
+            self._sorted.append(" ".join(sorted(it.tkey.split())))
         self.by_title.setdefault(it.tkey, []).append(it)
 
     def match(self, it: Item, prefer: tuple[Kind, ...] = ("candidate", "within", "record")) -> Match | None:
@@ -119,12 +124,13 @@ class Index:
             found.append(self._m(self.by_doi[it.doi], 1.0, "same DOI"))
         if it.arxiv and it.arxiv in self.by_arxiv:
             found.append(self._m(self.by_arxiv[it.arxiv], 1.0, "same arXiv id"))
-        for other in self.by_title.get(it.tkey, []):
+        # a title of no latin letters or digits (e.g. only CJK) folds to nothing: never compared
+        for other in self.by_title.get(it.tkey, []) if it.tkey else []:
             m = self._title_match(it, other, 1.0)
             if m:
                 found.append(m)
         if it.tkey:
-            choices = list(self.by_title)
+            choices = self._titles
             for key, score, _ in process.extract(it.tkey, choices, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD * 100, limit=10):
                 if key == it.tkey:
                     continue
@@ -133,8 +139,9 @@ class Index:
                     if m:
                         found.append(m)
             # a preprint and its published version sometimes reorder the title's words
-            for key, score, _ in process.extract(it.tkey, choices, scorer=fuzz.token_sort_ratio, score_cutoff=TITLE_THRESHOLD * 100, limit=5):
-                for other in self.by_title[key]:
+            words = " ".join(sorted(it.tkey.split()))
+            for _, score, i in process.extract(words, self._sorted, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD * 100, limit=5):
+                for other in self.by_title[self._titles[i]]:
                     if other.preprint != it.preprint and not any(m.ref == other.ref for m in found):
                         m = self._title_match(it, other, score / 100)
                         if m:

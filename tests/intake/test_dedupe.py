@@ -97,3 +97,9 @@ def test_earlier_candidate_preferred_over_record_on_a_tie() -> None:
 
 def test_fold() -> None:
     assert fold("Deep {L}earning – “MRI” für Ärzte") == "deep learning mri fur arzte"
+
+
+def test_titles_that_fold_to_nothing_are_not_compared() -> None:
+    a = item("r", "record", "脑磁共振迁移学习", 2020, ["Wang, Li"], None, None)
+    b = item("s:1", "within", "另一项研究", 2020, ["Wang, Li"], None, None)
+    assert index(a).match(b) is None
