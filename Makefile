@@ -32,6 +32,7 @@ test: $(BIN)/.installed browser
 # The committed JSON Schema that editors read (see CONTRIBUTING.md); CI fails when it is stale.
 schema: $(BIN)/.installed
 	$(BIN)/evidence-map schema > schema/study.schema.json.tmp && mv schema/study.schema.json.tmp schema/study.schema.json
+	$(BIN)/evidence-map search-schema > schema/search.schema.json.tmp && mv schema/search.schema.json.tmp schema/search.schema.json
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -144,6 +144,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("-f", "--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs configuration (default: ./mkdocs.yml)")
     sp.add_argument("--strict", action="store_true", help="fail on MkDocs warnings")
     sp.set_defaults(func=cmd_build)
+
+    from .intake.commands import add_commands  # import, include, exclude, screen
+
+    add_commands(sub, data_opt)
     return p
 
 

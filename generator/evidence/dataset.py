@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from . import site
 from .records import Study
 from .review import Review, parse_review
+from .searches import Search, search_files, validate_searches
 from .taxonomy import Taxonomy, parse_taxonomy
 from .validate import Problem, cap_problems, display_path, read_yaml, validate_studies
 from .yamlsafe import Document, shorten
@@ -29,6 +30,8 @@ class Dataset:
     studies: tuple[Study, ...]
     root: Path
     """The folder that holds data/ (the repository): record paths are relative to it."""
+    searches: tuple[Search, ...] = ()
+    """Search runs of data/searches/, oldest first (none when the folder is missing)."""
 
     @property
     def last_added(self) -> dt.date | None:
@@ -148,7 +151,9 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     files, stray = study_files(studies_dir.resolve())
     root = data_dir.resolve().parent
     studies, study_problems = validate_studies(files, taxonomy, root, today)
-    problems = sorted(problems + stray + study_problems)
+    search_paths, search_strays = search_files((data_dir / "searches").resolve())
+    searches, search_problems = validate_searches(search_paths, review.screening, [p.stem for p in files], root, today)
+    problems = sorted(problems + stray + study_problems + search_strays + search_problems)
     if problems:
         raise InvalidData(problems)
-    return Dataset(taxonomy, review, tuple(studies), root)
+    return Dataset(taxonomy, review, tuple(studies), root, tuple(searches))

@@ -51,12 +51,39 @@ class GapMap(_Strict):
     colour: str
 
 
+class ExclusionReason(_Strict):
+    value: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str
+    definition: str
+
+
+class Screening(_Strict):
+    """The controlled list of reasons a search candidate may be excluded for (data/searches/)."""
+
+    exclusion_reasons: tuple[ExclusionReason, ...] = Field(min_length=1)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [r.value for r in self.exclusion_reasons]
+
+    def label_of(self, value: str) -> str:
+        return next((r.label for r in self.exclusion_reasons if r.value == value), value)
+
+
+DEFAULT_SCREENING = Screening(exclusion_reasons=(
+    ExclusionReason(value="duplicate", label="Duplicate", definition="The same study as a map record or an earlier candidate."),
+    ExclusionReason(value="out-of-scope", label="Out of scope", definition="Outside the map's scope for another reason."),
+))
+"""Used when review.yaml has no screening section, so older data folders keep loading."""
+
+
 class Review(_Strict):
     map: MapInfo
     source_review: SourceReview
     site: Site = Site()
     """Which facets the pages feature (generator/evidence/site.py)."""
     gap_map: GapMap
+    screening: Screening = DEFAULT_SCREENING
 
 
 def parse_review(data: Any) -> Review:

@@ -28,13 +28,17 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
     return textwrap.wrap(text, 96, initial_indent=indent, subsequent_indent=indent)
 
 
-def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: str | None = None, doi: str | None = None) -> str:
+def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: str | None = None, doi: str | None = None,
+                    **bibliographic: object) -> str:
+    """The commented template; bibliographic may prefill authors, authors_truncated, year, venue, url
+    and verified (e.g. from a search candidate), the categories stay for a person to code."""
     model = record_model(taxonomy)
     filled: dict[str, object] = {
         "id": study_id, "title": title, "doi": doi, "added": today.isoformat(),
         "authors": [], "authors_truncated": False, "architectures": [], "source_datasets": [],
         "target_datasets": [],
     }
+    filled.update({k: v for k, v in bibliographic.items() if v is not None})
     names = [n for n in FIELD_ORDER if n in model.model_fields and n != "distinct_from"]
     names += [f.name for f in taxonomy.facets if f.name not in names]
     lines = [HEADER]
@@ -56,6 +60,9 @@ def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: st
             value = filled.get(name)
             if name in ("added", "id"):
                 lines.append(f"{name}: {value}")
+            elif isinstance(value, list) and value:
+                lines.append(f"{name}:")
+                lines += [f"  - {dump_scalar(v)}" for v in value]
             elif isinstance(value, list):
                 lines.append(f"{name}: []")
             else:

@@ -14,6 +14,7 @@ from .sections import (
     gapmap,
     home,
     methods,
+    screening,
     studies,
     trends,
     whatsnew,
@@ -22,6 +23,7 @@ from .sections import (
 PRODUCERS: tuple[Producer, ...] = (
     home.produce, methods.produce, data_page.produce, studies.produce, facets.produce, exports.produce,
     explore.produce, trends.produce, gapmap.produce, whatsnew.produce, contribute.produce, assets.produce,
+    screening.produce,
 )
 """Every section of the site, in order; no section may overwrite another's file."""
 

@@ -7,8 +7,9 @@ from markupsafe import Markup
 from ...evidence.dataset import Dataset
 from ...evidence.stats import facet_counts
 from ..context import Files, SiteContext, review_period_end, review_short
+from ..living import SCREENING_URL, anchor, currency, flows
 from ..render import render
-from ..urls import facet_file
+from ..urls import facet_file, relative
 
 METHODS = "methods.md"
 
@@ -22,6 +23,22 @@ def prisma(ds: Dataset) -> Markup:
         "prisma.html.j2", prisma=p, excluded=p.screened - p.included, total=len(ds.studies), within=within,
         later=len(ds.studies) - within, end=end, review_short=review_short(ds),
     ))
+
+def living_flow(ds: Dataset) -> Markup:
+    """The PRISMA 2020 flow of the living update per search source, every box linking to its list."""
+    screening = ds.review.screening
+    out = []
+    for f in flows(ds):
+        def href(part: str | None, source: str = f.source) -> str:
+            return relative("methods/", f"{SCREENING_URL}#{anchor(source, part)}")
+
+        reasons = [{"label": screening.label_of(r), "count": n, "href": href(f"excluded-{r}")}
+                   for r, n in sorted(f.excluded.items(), key=lambda kv: (-kv[1], kv[0]))]
+        out.append({"flow": f, "anchor": anchor(f.source), "reasons": reasons, "href": {
+            "identified": href(None), "duplicates": href("duplicates"), "excluded": href("excluded"),
+            "included": href("included"), "pending": href("pending")}})
+    return Markup(render("prisma_living.html.j2", flows=out)) if out else Markup("")
+
 
 def methods(ds: Dataset) -> str:
     facets = [
@@ -38,6 +55,7 @@ def methods(ds: Dataset) -> str:
     return render(
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,
         extracted=extracted, total=len(ds.studies), end=review_period_end(ds), this=METHODS,
+        living=living_flow(ds), currency=currency(ds),
     )
 
 

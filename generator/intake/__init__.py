@@ -1,0 +1,1 @@
+"""Living intake: import search results, deduplicate them, screen candidates as data."""

@@ -1,0 +1,109 @@
+"""The living update, computed from data/searches/: the PRISMA 2020 flow per search source, and when
+the map was last searched (every number here is counted from the search records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..evidence.dataset import Dataset
+from ..evidence.searches import Candidate, Search
+
+SCREENING = "screening.md"
+SCREENING_URL = "screening/"
+DUPLICATE = "duplicate"
+
+
+def anchor(source: str, part: str | None = None) -> str:
+    """Anchor on the Screening page of a source's list (pending, included, duplicates, excluded-<reason>)."""
+    return f"src-{source}" + (f"-{part}" if part else "")
+
+
+@dataclass
+class Flow:
+    """One search source's PRISMA 2020 boxes for the living update."""
+
+    source: str
+    searches: list[Search]
+    identified: int = 0
+    duplicates: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)
+    included: int = 0
+    pending: int = 0
+
+    @property
+    def screened(self) -> int:
+        return self.identified - self.duplicates
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    @property
+    def last_run(self) -> dt.date:
+        return max(s.run for s in self.searches)
+
+
+def flows(ds: Dataset) -> list[Flow]:
+    """Per source, in order of first run: identified, duplicates removed, screened, excluded by reason,
+    included, pending. A duplicate is a candidate excluded with reason 'duplicate' (removed before screening)."""
+    out: dict[str, Flow] = {}
+    for s in sorted(ds.searches, key=lambda s: (s.run, s.id)):
+        f = out.setdefault(s.source, Flow(s.source, []))
+        f.searches.append(s)
+        for c in s.candidates:
+            f.identified += 1
+            if c.decision == "exclude" and c.reason == DUPLICATE:
+                f.duplicates += 1
+            elif c.decision == "exclude":
+                f.excluded[c.reason or ""] += 1
+            elif c.decision == "include":
+                f.included += 1
+            else:
+                f.pending += 1
+    return list(out.values())
+
+
+@dataclass(frozen=True)
+class Currency:
+    last_searched: dt.date
+    sources: list[tuple[str, dt.date]]
+    """Each source with the day it was last searched, most recent first."""
+    pending: int
+    candidates: int
+
+
+def currency(ds: Dataset) -> Currency | None:
+    """When the map was last searched, with which sources, how many candidates await screening."""
+    if not ds.searches:
+        return None
+    last: dict[str, dt.date] = {}
+    for s in ds.searches:
+        last[s.source] = max(last.get(s.source, s.run), s.run)
+    pending = sum(1 for s in ds.searches for c in s.candidates if c.decision == "pending")
+    total = sum(len(s.candidates) for s in ds.searches)
+    return Currency(max(last.values()), sorted(last.items(), key=lambda kv: (-kv[1].toordinal(), kv[0])), pending, total)
+
+
+_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"'`\\]*)?$")
+
+
+def safe_url(url: str | None) -> str | None:
+    """A well-formed http(s) URL with Markdown-significant characters percent-encoded, else None."""
+    if not url or not _SAFE_URL.match(url):
+        return None
+    return url.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D").replace(" ", "%20")
+
+
+def candidate_link(c: Candidate) -> str | None:
+    """Where a reader can see the candidate: its DOI, else its URL, else its arXiv page."""
+    if c.doi:
+        return safe_url("https://doi.org/" + quote(c.doi, safe="/:;.-_~()"))
+    if c.url:
+        return safe_url(c.url)
+    if c.arxiv:
+        return safe_url("https://arxiv.org/abs/" + c.arxiv)
+    return None
