@@ -83,6 +83,18 @@ def _check_link(value: str) -> str:
 
 
 Link = Annotated[str, Field(pattern=HTTP_URL, max_length=MAX_LINK_LENGTH), AfterValidator(_check_link)]
+_HTTP_URL = re.compile(HTTP_URL)
+
+
+def is_link(value: str) -> bool:
+    """True when a record would accept value as a link (url, code_url, a candidate's url)."""
+    if len(value) > MAX_LINK_LENGTH or not _HTTP_URL.match(value):
+        return False
+    try:
+        _check_link(value)
+    except PydanticCustomError:
+        return False
+    return True
 IsoDate = Annotated[dt.date, BeforeValidator(_date_from_text)]
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .records import DOI, HTTP_URL, SLUG
+from .records import DOI, MAX_NOTE_LENGTH, MAX_SHORT_TEXT, MAX_TITLE_LENGTH, SLUG, Link, ShortText
 from .review import Screening
-from .validate import _PATTERN_HELP, _TYPE_HELP, Problem, _yaml_repr, display_path, read_yaml, suggest
+from .validate import _PATTERN_HELP, _TYPE_HELP, Problem, _doi_message, _link_message, _yaml_repr, display_path, read_yaml, suggest
 from .yamlsafe import Document, Mark
 
 DECISIONS = ("pending", "include", "exclude")
@@ -36,22 +36,22 @@ class _Strict(BaseModel):
 
 
 class Candidate(_Strict):
-    key: str = Field(min_length=1, description="The source's own key: BibTeX key, PubMed id, OpenAlex/arXiv id, row number.")
-    title: str = Field(min_length=1, description="Title as the source gives it.")
-    authors: list[str] = Field(default_factory=list, description='Authors in order, each "Family, Given".')
+    key: str = Field(min_length=1, max_length=MAX_SHORT_TEXT, description="The source's own key: BibTeX key, PubMed id, OpenAlex/arXiv id, row number.")
+    title: str = Field(min_length=1, max_length=MAX_TITLE_LENGTH, description="Title as the source gives it.")
+    authors: list[ShortText] = Field(default_factory=list, description='Authors in order, each "Family, Given".')
     authors_truncated: bool = Field(False, description="True when the source listed only some authors ('and others').")
     year: int | None = Field(None, description="Publication year, when the source gives one.")
-    venue: str | None = Field(None, description="Journal or conference.")
-    doi: str | None = Field(None, pattern=DOI, description="Bare DOI, 10.xxxx/...")
+    venue: ShortText | None = Field(None, description="Journal or conference.")
+    doi: str | None = Field(None, pattern=DOI, max_length=MAX_SHORT_TEXT, description="Bare DOI, 10.xxxx/...")
     arxiv: str | None = Field(None, pattern=ARXIV, description="Bare arXiv id without version.")
-    url: str | None = Field(None, pattern=HTTP_URL, description="http(s) page of the candidate.")
+    url: Link | None = Field(None, description="http(s) page of the candidate (markup characters percent-encoded).")
     score: float | None = Field(None, description="Relevance score of a ranking model (higher first), when one ran.")
     decision: str = Field(description="pending, include (with record) or exclude (with reason).")
     record: str | None = Field(None, description="The map record an included candidate became (data/studies/<record>.yaml).")
     reason: str | None = Field(None, description="Why an excluded candidate was excluded (review.yaml screening.exclusion_reasons).")
     duplicate_of: str | None = Field(None, pattern=DUPLICATE_OF, description="A record id or <search-id>:<key> this candidate duplicates.")
     confidence: float | None = Field(None, ge=0, le=1, description="How sure deduplication is that duplicate_of is the same study (0-1).")
-    note: str | None = Field(None, min_length=1, description="Free-text note on the decision or the duplicate.")
+    note: str | None = Field(None, min_length=1, max_length=MAX_NOTE_LENGTH, description="Free-text note on the decision or the duplicate.")
 
 
 class SearchRecord(_Strict):
@@ -122,6 +122,12 @@ def _message(err: Mapping[str, Any], data: Any) -> str:
         return f"{where}: is empty; {_TYPE_HELP[kind]}"
     if kind in _TYPE_HELP:
         return f"{where}: {_TYPE_HELP[kind]}, got {_yaml_repr(value)}"
+    if kind == "link" or (kind == "string_pattern_mismatch" and field == "url"):
+        return _link_message(where, value)
+    if kind == "string_pattern_mismatch" and field == "doi":
+        return _doi_message(where, value)
+    if kind == "string_too_long":
+        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
     if kind == "string_pattern_mismatch":
         help_ = {
             "arxiv": "expected a bare arXiv id such as 2102.01530 or cs/0112017 (no version, no prefix)",

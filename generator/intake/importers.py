@@ -12,7 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
+from ..evidence.records import is_link
 from .normalise import arxiv_id, bare_doi, clean_text, split_name
 
 FORMATS = ("bibtex", "ris", "medline", "csv")
@@ -70,9 +72,18 @@ def year_of(text: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# What a link may hold as it is (as urls.href keeps): markup characters an export may carry raw,
+# such as the parentheses of a Wiley DOI link, are percent-encoded so the candidate stays valid.
+_URL_SAFE = ":/?#@!$&+,;=%~-._*"
+
+
 def _http(url: str | None) -> str | None:
+    """The export's link as the search record accepts it, or None when it is not an http(s) link."""
     url = (url or "").strip().split()[0] if (url or "").strip() else None
-    return url if url and re.match(r"^https?://[^\s/?#]+\S*$", url) else None
+    if not url or not re.match(r"^https?://", url, re.IGNORECASE):
+        return None
+    url = quote(url, safe=_URL_SAFE)
+    return url if is_link(url) else None
 
 
 def _authors(names: list[str]) -> tuple[list[str], bool]:

@@ -4,13 +4,12 @@ the map was last searched (every number here is counted from the search records)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from ..evidence.dataset import Dataset
 from ..evidence.searches import Candidate, Search
+from .urls import doi_url, href
 
 SCREENING = "screening.md"
 SCREENING_URL = "screening/"
@@ -88,22 +87,14 @@ def currency(ds: Dataset) -> Currency | None:
     return Currency(max(last.values()), sorted(last.items(), key=lambda kv: (-kv[1].toordinal(), kv[0])), pending, total)
 
 
-_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[^\s<>\"'`\\]*)?$")
-
-
-def safe_url(url: str | None) -> str | None:
-    """A well-formed http(s) URL with Markdown-significant characters percent-encoded, else None."""
-    if not url or not _SAFE_URL.match(url):
-        return None
-    return url.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D").replace(" ", "%20")
 
 
 def candidate_link(c: Candidate) -> str | None:
     """Where a reader can see the candidate: its DOI, else its URL, else its arXiv page."""
     if c.doi:
-        return safe_url("https://doi.org/" + quote(c.doi, safe="/:;.-_~()"))
+        return doi_url(c.doi)
     if c.url:
-        return safe_url(c.url)
+        return href(c.url)
     if c.arxiv:
-        return safe_url("https://arxiv.org/abs/" + c.arxiv)
+        return href("https://arxiv.org/abs/" + c.arxiv)
     return None

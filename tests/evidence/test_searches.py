@@ -95,7 +95,7 @@ def test_no_searches_folder_means_no_searches(tmp_path: Path) -> None:
      "2026-01-01-pubmed.yaml:10:5: error: candidate '1': yaer: unknown field; did you mean 'year'? (allowed fields: key, title, authors, "
      "authors_truncated, year, venue, doi, arxiv, url, score, decision, record, reason, duplicate_of, confidence, note)"),
     ("year: 2020", "year: '2020'",
-     "2026-01-01-pubmed.yaml:10:11: error: candidate '1': year: expected a whole number (e.g. 2019), got '2020'"),
+     "2026-01-01-pubmed.yaml:10:11: error: candidate '1': year: expected a whole number written in decimal digits, e.g. 2019, got '2020'"),
     ("run: 2026-01-01", "run: 2027-01-01",
      "2026-01-01-pubmed.yaml:5:6: error: run: 2027-01-01 is in the future; use the day the search was run (today is 2026-06-01)"),
     ("    confidence: 0.8\n", "    confidence: 1.5\n",

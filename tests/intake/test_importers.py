@@ -53,6 +53,18 @@ def test_csv_with_bom_and_header_aliases() -> None:
     assert c.key == "row4" and c.venue is None
 
 
+def test_export_links_are_made_valid_or_dropped(tmp_path: Path) -> None:
+    """Exports carry raw links (a Wiley DOI link holds parentheses): they are percent-encoded as the
+    search record's link rule asks, and what is no http(s) link at all is left out, never written invalid."""
+    path = tmp_path / "links.csv"
+    path.write_text("title,url\nOne,https://onlinelibrary.wiley.com/doi/10.1002/(SICI)1097-0193[x]\nTwo,javascript:alert(1)\n"
+                    'Three,"https://example.org/a""b<c>"\n', encoding="utf-8")
+    one, two, three = read(path, "csv")
+    assert one.url == "https://onlinelibrary.wiley.com/doi/10.1002/%28SICI%291097-0193%5Bx%5D"
+    assert two.url is None
+    assert three.url == "https://example.org/a%22b%3Cc%3E"
+
+
 def test_format_from_extension_or_given(tmp_path: Path) -> None:
     assert format_of(Path("x.nbib")) == "medline" and format_of(Path("x.RIS")) == "ris"
     assert format_of(Path("x.dat"), "csv") == "csv"

@@ -65,7 +65,7 @@ candidates:
     title: {_q(HOSTILE_TITLE)}
     authors: [{_q("Evil, " + HOSTILE)}]
     venue: {_q(HOSTILE)}
-    url: "https://example.org/x?a=1&b=\\"2\\"<script>"
+    url: "https://example.org/x?a=1&b=%222%22%3Cscript%3E&c=_*x*_"
     decision: pending
     record: null
     reason: null
@@ -74,7 +74,7 @@ candidates:
     authors: ["Roe, Richard", "Poe, Edgar"]
     year: 2025
     venue: "Medical Image Analysis"
-    url: "https://example.org/paper_(1)"
+    url: "https://example.org/paper_%281%29"
     decision: pending
     record: null
     reason: null

@@ -12,7 +12,7 @@ from screening_fixture import EXPECTED, HOSTILE_TITLE, PUBMED, write_searches
 
 from generator.evidence.dataset import load
 from generator.publish.context import SiteContext
-from generator.publish.living import currency, flows, safe_url
+from generator.publish.living import candidate_link, currency, flows
 from generator.publish.sections import home, methods, screening
 
 
@@ -73,8 +73,8 @@ def test_screening_lists_and_escapes(tmp_path: Path) -> None:
     hostile = text(pending[0])
     assert HOSTILE_TITLE in hostile and "evidence-map include 6 --search " + PUBMED in hostile
     assert not page.xpath("//script") and not page.xpath("//img") and not page.xpath("//strong[contains(., 'bold')]")
-    # the hostile URL is not well formed: no link; the other is encoded
-    assert [a.get("href") for a in pending[0].xpath(".//a")] == []
+    # the hostile URL arrives percent-encoded (as validation requires) and stays one inert link
+    assert [a.get("href") for a in pending[0].xpath(".//a")] == ["https://example.org/x?a=1&b=%222%22%3Cscript%3E&c=_*x*_"]
     assert pending[1].xpath(".//a")[0].get("href") == "https://example.org/paper_%281%29"
     scopus = page.xpath("//*[@id='src-scopus-pending']/following-sibling::ul[1]/li")
     assert scopus[0].xpath(".//a")[0].get("href") == "https://arxiv.org/abs/2501.01234"
@@ -99,8 +99,14 @@ def test_no_searches(tmp_path: Path) -> None:
     assert "No search runs are recorded yet" in methods.produce(ds, SiteContext())["methods.md"]
 
 
-def test_safe_url() -> None:
-    assert safe_url("javascript:alert(1)") is None
-    assert safe_url("https://example.org/a b") is None
-    assert safe_url("https://example.org/a\"b") is None
-    assert safe_url("https://example.org/x_(y)") == "https://example.org/x_%28y%29"
+def test_candidate_links_go_through_the_sites_one_link_rule() -> None:
+    """A candidate's link is its DOI's resolver, else its URL, else its arXiv page, each made inert as study links are."""
+    from generator.evidence.searches import Candidate
+
+    def link(**kw: str) -> str | None:
+        return candidate_link(Candidate(key="k", title="t", decision="pending", **kw))
+
+    assert link(doi="10.1016/S0140-6736(20)30183-5") == "https://doi.org/10.1016/S0140-6736%2820%2930183-5"
+    assert link(url="https://example.org/x_%28y%29") == "https://example.org/x_%28y%29"
+    assert link(arxiv="2102.01530") == "https://arxiv.org/abs/2102.01530"
+    assert link() is None

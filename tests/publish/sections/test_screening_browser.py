@@ -55,7 +55,7 @@ def test_pending_candidates_show_hostile_values_as_text(watch: PageWatch, server
     assert pending.count() == 2
     first = pending.nth(0).inner_text()
     assert HOSTILE_TITLE in first and f"evidence-map include 6 --search {PUBMED}" in first
-    assert pending.nth(0).locator("a").count() == 0  # the hostile URL is not linked
+    assert pending.nth(0).locator("a").count() == 1  # the hostile URL, percent-encoded, is one plain link
     assert page.locator("article script, article img").count() == 0
     assert watch.dialogs == []  # type: ignore[attr-defined]
     hrefs = page.eval_on_selector_all("article a[href^='http']", "els => els.map(e => e.href)")
