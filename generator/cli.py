@@ -12,35 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .evidence.dataset import Dataset, InvalidData, UsageError, load
+from .console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_report, report
 from .evidence.records import DOI, MAX_ID_LENGTH, SLUG, json_schema
 from .evidence.stats import render_stats
 from .evidence.template import render_template
-from .evidence.validate import Problem
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def report(problems: Sequence[Problem]) -> None:
-    """Problems to stderr; also as GitHub annotations (stdout) when running in GitHub Actions."""
-    for p in problems:
-        print(p.format(), file=sys.stderr)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        for p in problems:
-            print(p.github())
-    files = len({p.path for p in problems})
-    print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}", file=sys.stderr)
-
-
-def load_or_report(data: Path) -> Dataset | int:
-    try:
-        return load(data)
-    except UsageError as e:
-        print(f"evidence-map: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except InvalidData as e:
-        report(e.problems)
-        return EXIT_INVALID
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -12,9 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from . import site
 from .records import Study
-from .review import Review, parse_review
+from .review import Review, facet_references, parse_review
 from .searches import Search, search_files, validate_searches
 from .taxonomy import Taxonomy, parse_taxonomy
 from .validate import Problem, cap_problems, display_path, read_yaml, validate_studies
@@ -77,7 +76,7 @@ def check_review_facets(review: Review, taxonomy: Taxonomy, doc: Document, shown
     publication-type role and share-per-year charts need single facets. Reported where the name is written."""
     out = []
     names = list(taxonomy.by_name)
-    for loc, name in site.facet_references(review):
+    for loc, name in facet_references(review):
         m = doc.where(loc)
         where = ".".join(map(str, loc))
         if name not in taxonomy.by_name:

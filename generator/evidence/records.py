@@ -166,15 +166,24 @@ def json_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     return schema
 
 
-# Canonical key order of a record file: bibliographic fields, then facets, in the taxonomy's order,
-# interleaved where a reader expects them (what was done, then what it was done with).
-FIELD_ORDER = ["id", "title", "authors", "authors_truncated", "year", "venue", "publication_type", "doi", "url", "summary", "key_result", "task", "application", "mri_modality", "ml_method", "dimensionality", "architectures", "tl_approach", "source_domain", "source_datasets", "target_datasets", "label_setting", "issues_addressed", "brain_mri_specific", "compared_with_no_transfer", "code_url", "extracted_from", "added", "distinct_from", "verified"]
+BIBLIOGRAPHIC = tuple(Bibliographic.model_fields)
+"""The fields every record has, in the model's order."""
+FACETS_AFTER = "key_result"
+"""Where a record's facets sit among them: after what the study is and found, before what it used."""
+
+
+def field_names(taxonomy: Taxonomy) -> list[str]:
+    """Every field of a record in canonical order, derived from the model: the bibliographic fields as
+    declared, with the taxonomy's facets (in its order) after FACETS_AFTER. Files, exports, the
+    template and the data dictionary all follow it."""
+    names = list(BIBLIOGRAPHIC)
+    cut = names.index(FACETS_AFTER) + 1
+    return names[:cut] + [f.name for f in taxonomy.facets] + names[cut:]
 
 
 def ordered(record: Mapping[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:
-    """Record keys in canonical order; unknown facets (from another taxonomy) after the known ones."""
-    names = FIELD_ORDER + [f.name for f in taxonomy.facets if f.name not in FIELD_ORDER]
-    return {k: record[k] for k in names if k in record}
+    """Record keys in canonical order (keys the record lacks are skipped)."""
+    return {k: record[k] for k in field_names(taxonomy) if k in record}
 
 
 @dataclass(frozen=True)
@@ -191,12 +200,12 @@ class Study:
     url: str | None
     summary: str
     key_result: str | None
-    code_url: str | None
-    added: dt.date
-    verified: str | None
     architectures: tuple[str, ...]
     source_datasets: tuple[str, ...]
     target_datasets: tuple[str, ...]
+    code_url: str | None
+    added: dt.date
+    verified: str | None
     distinct_from: tuple[str, ...]
     facets: Mapping[str, tuple[str, ...]]
     path: str
@@ -220,20 +229,19 @@ class Study:
 
     def record(self, taxonomy: Taxonomy) -> dict[str, Any]:
         """The record as JSON-ready data in canonical order (booleans kept as booleans)."""
-        out: dict[str, Any] = {
-            "id": self.id, "title": self.title, "authors": list(self.authors),
-            "authors_truncated": self.authors_truncated, "year": self.year, "venue": self.venue,
-            "doi": self.doi, "url": self.url, "summary": self.summary, "key_result": self.key_result,
-            "architectures": list(self.architectures), "source_datasets": list(self.source_datasets),
-            "target_datasets": list(self.target_datasets), "code_url": self.code_url,
-            "added": self.added.isoformat(), "verified": self.verified,
-        }
-        if self.distinct_from:
-            out["distinct_from"] = list(self.distinct_from)
+        out: dict[str, Any] = {name: _json_ready(getattr(self, name)) for name in BIBLIOGRAPHIC}
+        if not self.distinct_from:
+            del out["distinct_from"]  # written only where a record needs it
         for f in taxonomy.facets:
             native = [f.by_slug[s].value for s in self.facets[f.name]]
             out[f.name] = native if f.multi else native[0]
         return ordered(out, taxonomy)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def to_study(model: BaseModel, taxonomy: Taxonomy, path: str) -> Study:
@@ -241,10 +249,5 @@ def to_study(model: BaseModel, taxonomy: Taxonomy, path: str) -> Study:
     facets = {
         f.name: tuple(slug_of(v) for v in (d[f.name] if f.multi else [d[f.name]])) for f in taxonomy.facets
     }
-    return Study(
-        id=d["id"], title=d["title"], authors=tuple(d["authors"]), authors_truncated=d["authors_truncated"],
-        year=d["year"], venue=d["venue"], doi=d["doi"], url=d["url"], summary=d["summary"],
-        key_result=d["key_result"], code_url=d["code_url"], added=d["added"], verified=d["verified"],
-        architectures=tuple(d["architectures"]), source_datasets=tuple(d["source_datasets"]),
-        target_datasets=tuple(d["target_datasets"]), distinct_from=tuple(d["distinct_from"]), facets=facets, path=path,
-    )
+    fields = {name: tuple(d[name]) if isinstance(d[name], list) else d[name] for name in BIBLIOGRAPHIC}
+    return Study(**fields, facets=facets, path=path)

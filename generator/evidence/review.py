@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,3 +89,32 @@ class Review(_Strict):
 
 def parse_review(data: Any) -> Review:
     return Review.model_validate(data)
+
+
+Loc = tuple[str | int, ...]
+"""Where a value is in review.yaml, as a YAML path."""
+
+
+def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
+    """Every facet name review.yaml gives (gap map and site), with where it is (a YAML path)."""
+    for axis in ("rows", "columns", "colour"):
+        yield ("gap_map", axis), getattr(review.gap_map, axis)
+    s = review.site
+    named: list[tuple[Loc, str | tuple[str, ...] | None]] = [
+        (("site", "home", "facets"), s.home.facets),
+        (("site", "trends", "per_year_by"), s.trends.per_year_by),
+        (("site", "trends", "over_time"), s.trends.over_time),
+        (("site", "trends", "share_per_year"), s.trends.share_per_year),
+        (("site", "trends", "single_facets"), s.trends.single_facets),
+        (("site", "explore", "columns"), s.explore.columns),
+        (("site", "related", "facets"), s.related.facets),
+        (("site", "roles", "publication_type"), s.roles.publication_type),
+        (("site", "roles", "extracted_from"), s.roles.extracted_from),
+    ]
+    for loc, value in named:
+        if isinstance(value, str):
+            yield loc, value
+        elif value is not None:
+            for i, name in enumerate(value):
+                yield (*loc, i), name
+

@@ -2,17 +2,14 @@
 Explore's columns, related studies, facets with a role, and the record lists the map uses.
 
 The generator names no facet of its own: every such choice is made here, from the data, and every
-facet named is checked against the taxonomy (dataset.check_review_facets) with file:line:col."""
+facet named is checked against the taxonomy (review.facet_references, dataset.check_review_facets) with file:line:col."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-if TYPE_CHECKING:
-    from .review import Review
 
 
 class _Strict(BaseModel):
@@ -99,28 +96,3 @@ class Site(_Strict):
         return " and ".join(self.lists).capitalize()
 
 
-Loc = tuple[str | int, ...]
-
-
-def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
-    """Every facet name review.yaml gives (gap map and site), with where it is (a YAML path)."""
-    for axis in ("rows", "columns", "colour"):
-        yield ("gap_map", axis), getattr(review.gap_map, axis)
-    s = review.site
-    named: list[tuple[Loc, str | tuple[str, ...] | None]] = [
-        (("site", "home", "facets"), s.home.facets),
-        (("site", "trends", "per_year_by"), s.trends.per_year_by),
-        (("site", "trends", "over_time"), s.trends.over_time),
-        (("site", "trends", "share_per_year"), s.trends.share_per_year),
-        (("site", "trends", "single_facets"), s.trends.single_facets),
-        (("site", "explore", "columns"), s.explore.columns),
-        (("site", "related", "facets"), s.related.facets),
-        (("site", "roles", "publication_type"), s.roles.publication_type),
-        (("site", "roles", "extracted_from"), s.roles.extracted_from),
-    ]
-    for loc, value in named:
-        if isinstance(value, str):
-            yield loc, value
-        elif value is not None:
-            for i, name in enumerate(value):
-                yield (*loc, i), name

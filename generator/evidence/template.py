@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
-from .records import FIELD_ORDER, record_model
+from .records import field_names, record_model
 from .taxonomy import Taxonomy, slug_of
 from .yamlsafe import dump_scalar
 
@@ -39,8 +39,7 @@ def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: st
         "target_datasets": [],
     }
     filled.update({k: v for k, v in bibliographic.items() if v is not None})
-    names = [n for n in FIELD_ORDER if n in model.model_fields and n != "distinct_from"]
-    names += [f.name for f in taxonomy.facets if f.name not in names]
+    names = [n for n in field_names(taxonomy) if n != "distinct_from"]
     lines = [HEADER]
     for name in names:
         facet = taxonomy.by_name.get(name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from ..evidence.dataset import Dataset, InvalidData, UsageError, load
 from ..evidence.records import SLUG
 from ..evidence.searches import Candidate, Search
@@ -20,8 +21,6 @@ from .importers import FORMATS, MalformedFile, format_of, read
 from .normalise import fold, surname_key
 from .searchfile import render_search, set_decision, write_new
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
 
 def _err(message: str) -> int:
     print(f"evidence-map: error: {message}", file=sys.stderr)
@@ -29,8 +28,6 @@ def _err(message: str) -> int:
 
 
 def _load(data: Path) -> Dataset | int:
-    from ..cli import report
-
     try:
         return load(data)
     except UsageError as e:
@@ -292,8 +289,6 @@ def cmd_search_schema(args: argparse.Namespace) -> int:
 
     review, problems = _load_config(args.data / "review.yaml", parse_review)
     if review is None:
-        from ..cli import report
-
         report(problems)
         return EXIT_INVALID
     sys.stdout.write(json.dumps(json_schema(review.screening), indent=2, ensure_ascii=False) + "\n")

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from ..evidence.records import Study
+from ..evidence.records import Study, field_names
 from ..evidence.taxonomy import Taxonomy
 
 MULTI_SEP = "; "
 
 
+NOT_IN_TABLE = ("verified", "distinct_from")
+"""Curation notes, not study data: in the JSON download, not the CSV."""
+
+
 def columns(taxonomy: Taxonomy) -> list[str]:
-    return [
-        "id", "title", "authors", "authors_truncated", "year", "venue", "doi", "url", "summary", "key_result",
-        *[f.name for f in taxonomy.facets],
-        "architectures", "source_datasets", "target_datasets", "code_url", "added",
-    ]
+    return [n for n in field_names(taxonomy) if n not in NOT_IN_TABLE]
+
+
+def cell(value: object) -> str | int:
+    """A field as one CSV cell: lists joined with '; ', booleans as true/false, nothing as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return MULTI_SEP.join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value  # type: ignore[return-value]
 
 
 def row(study: Study, taxonomy: Taxonomy) -> dict[str, str | int]:
     """Multi-valued fields joined with '; '; empty values as ''; facets as vocabulary slugs."""
-    out: dict[str, str | int] = {
-        "id": study.id, "title": study.title, "authors": MULTI_SEP.join(study.authors),
-        "authors_truncated": "true" if study.authors_truncated else "false", "year": study.year,
-        "venue": study.venue, "doi": study.doi or "", "url": study.url or "", "summary": study.summary,
-        "key_result": study.key_result or "", "architectures": MULTI_SEP.join(study.architectures),
-        "source_datasets": MULTI_SEP.join(study.source_datasets), "target_datasets": MULTI_SEP.join(study.target_datasets),
-        "code_url": study.code_url or "", "added": study.added.isoformat(),
-    }
-    for f in taxonomy.facets:
-        out[f.name] = MULTI_SEP.join(study.facets[f.name])
-    return {c: out[c] for c in columns(taxonomy)}
+    facets = {f.name for f in taxonomy.facets}
+    return {c: cell(study.facets[c] if c in facets else getattr(study, c)) for c in columns(taxonomy)}
 
 
 def rows(studies: Sequence[Study], taxonomy: Taxonomy) -> list[dict[str, str | int]]:

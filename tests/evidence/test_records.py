@@ -69,3 +69,23 @@ def test_a_new_facet_in_the_taxonomy_is_validated_without_code_changes(tmp_path)
         model.model_validate(record())  # required: no default given
     with pytest.raises(Exception):  # noqa: B017
         model.model_validate(record(cohort_size="huge"))
+
+
+def test_the_field_list_is_derived_from_the_record_model_in_one_place():
+    """Study, the canonical order, the CSV columns and the template all follow the model: a field
+    added to the model shows up everywhere, or this fails."""
+    import dataclasses
+
+    from generator.evidence.records import BIBLIOGRAPHIC, Bibliographic, Study, field_names, record_model
+    from generator.evidence.taxonomy import parse_taxonomy
+    from generator.publish.table import NOT_IN_TABLE, columns
+
+    assert tuple(f.name for f in dataclasses.fields(Study)) == (*BIBLIOGRAPHIC, "facets", "path")
+    other = parse_taxonomy({"facets": [
+        {"name": "zeta", "label": "Z", "description": "z", "multi": True, "values": [{"value": "a", "label": "A", "definition": "a"}]},
+        {"name": "alpha", "label": "A", "description": "a", "multi": False, "values": [{"value": "b", "label": "B", "definition": "b"}]},
+    ]})
+    names = field_names(other)
+    assert set(names) == set(record_model(other).model_fields) == set(Bibliographic.model_fields) | {"zeta", "alpha"}
+    assert names.index("zeta") == names.index("key_result") + 1 and names.index("alpha") == names.index("zeta") + 1
+    assert columns(other) == [n for n in names if n not in NOT_IN_TABLE]

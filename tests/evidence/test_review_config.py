@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.evidence.dataset import InvalidData, load
-from generator.evidence.review import Review, parse_review
-from generator.evidence.site import facet_references
+from generator.evidence.review import Review, facet_references, parse_review
 from tests.conftest import make_data
 
 
