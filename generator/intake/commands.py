@@ -55,7 +55,7 @@ class ImportSummary:
             f"{self.of_records} duplicates of map records (decision include, linked to the record)",
             f"{self.of_candidates} duplicates of earlier candidates (excluded as duplicate)",
             f"{self.within} duplicates within the file (excluded as duplicate)",
-            f"{self.new} new candidates (pending), of which {len(self.possible)} possible duplicates to check:",
+            f"{self.new} new candidates (pending)" + (f", of which {len(self.possible)} possible duplicates to check:" if self.possible else ""),
         ]
         out += [f"  {key} ~ {m.ref} (confidence {m.confidence:.2f}: {m.how})" for key, m in self.possible]
         return out
