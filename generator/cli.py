@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import subprocess
@@ -12,9 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_report, report
+from .console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load_or_report, print_schema, report
+from .evidence.dataset import load_config
 from .evidence.records import DOI, MAX_ID_LENGTH, SLUG, json_schema
 from .evidence.stats import render_stats
+from .evidence.taxonomy import parse_taxonomy
 from .evidence.template import render_template
 
 
@@ -35,21 +36,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .evidence.dataset import _load_config
-    from .evidence.taxonomy import parse_taxonomy
-
-    taxonomy, problems = _load_config(args.data / "taxonomy.yaml", parse_taxonomy)
-    if taxonomy is None:
-        report(problems)
-        return EXIT_INVALID
-    sys.stdout.write(json.dumps(json_schema(taxonomy), indent=2, ensure_ascii=False) + "\n")
-    return EXIT_OK
+    return print_schema(args.data / "taxonomy.yaml", parse_taxonomy, json_schema)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .evidence.dataset import _load_config
-    from .evidence.taxonomy import parse_taxonomy
-
     if len(args.id) > MAX_ID_LENGTH:
         print(f"evidence-map: error: the id is {len(args.id)} characters long; at most {MAX_ID_LENGTH} allowed", file=sys.stderr)
         return EXIT_USAGE
@@ -59,7 +49,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.doi is not None and not re.fullmatch(DOI[1:-1], args.doi):
         print(f"evidence-map: error: '{args.doi}' is not a bare DOI such as 10.3390/jimaging7040066", file=sys.stderr)
         return EXIT_USAGE
-    taxonomy, problems = _load_config(args.data / "taxonomy.yaml", parse_taxonomy)
+    taxonomy, problems = load_config(args.data / "taxonomy.yaml", parse_taxonomy)
     if taxonomy is None:
         report(problems)
         return EXIT_INVALID

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
-from .evidence.dataset import Dataset, InvalidData, UsageError, load
+from .evidence.dataset import Dataset, InvalidData, UsageError, load, load_config
 from .evidence.validate import Problem
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -33,3 +35,16 @@ def load_or_report(data: Path) -> Dataset | int:
     except InvalidData as e:
         report(e.problems)
         return EXIT_INVALID
+
+
+T = TypeVar("T")
+
+
+def print_schema(config: Path, parse: Callable[[Any], T], schema_of: Callable[[T], dict[str, Any]]) -> int:
+    """Print the JSON Schema that a config file (taxonomy.yaml, review.yaml) defines, or its problems."""
+    parsed, problems = load_config(config, parse)
+    if parsed is None:
+        report(problems)
+        return EXIT_INVALID
+    sys.stdout.write(json.dumps(schema_of(parsed), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK

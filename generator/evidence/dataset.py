@@ -47,7 +47,7 @@ class UsageError(Exception):
     """The data folder itself is missing or not a data folder."""
 
 
-def _load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem]]:
+def load_config(path: Path, parse: Callable[[Any], T]) -> tuple[T | None, list[Problem]]:
     parsed, problems, _ = _read_config(path, parse)
     return parsed, problems
 
@@ -141,7 +141,7 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
         raise UsageError(f"{studies_dir} is not a folder; records go in a studies/ folder")
     if not studies_dir.is_dir():
         raise UsageError(f"{data_dir} is not a data folder: it has no studies/ folder")
-    taxonomy, problems = _load_config(data_dir / "taxonomy.yaml", parse_taxonomy)
+    taxonomy, problems = load_config(data_dir / "taxonomy.yaml", parse_taxonomy)
     review, review_problems, review_doc = _read_config(data_dir / "review.yaml", parse_review)
     problems += review_problems
     if taxonomy is None or review is None or review_doc is None:

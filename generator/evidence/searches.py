@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .records import DOI, MAX_NOTE_LENGTH, MAX_SHORT_TEXT, MAX_TITLE_LENGTH, SLUG, Link, ShortText
 from .review import Screening
-from .validate import _PATTERN_HELP, _TYPE_HELP, Problem, _doi_message, _link_message, _yaml_repr, display_path, read_yaml, suggest
+from .validate import _PATTERN_HELP, _TYPE_HELP, Problem, _yaml_repr, display_path, field_message, read_yaml, suggest
 from .yamlsafe import Document, Mark
 
 DECISIONS = ("pending", "include", "exclude")
@@ -122,12 +122,9 @@ def _message(err: Mapping[str, Any], data: Any) -> str:
         return f"{where}: is empty; {_TYPE_HELP[kind]}"
     if kind in _TYPE_HELP:
         return f"{where}: {_TYPE_HELP[kind]}, got {_yaml_repr(value)}"
-    if kind == "link" or (kind == "string_pattern_mismatch" and field == "url"):
-        return _link_message(where, value)
-    if kind == "string_pattern_mismatch" and field == "doi":
-        return _doi_message(where, value)
-    if kind == "string_too_long":
-        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
+    shared = field_message(err, where, field)
+    if shared is not None:
+        return shared
     if kind == "string_pattern_mismatch":
         help_ = {
             "arxiv": "expected a bare arXiv id such as 2102.01530 or cs/0112017 (no version, no prefix)",

@@ -9,7 +9,6 @@ import os
 import re
 import stat
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz
 
+from .normalise import INVISIBLE, doi_key, title_key
 from .records import LINK_FORBIDDEN, MIN_YEAR, Study, iso_date, record_model, to_study
 from .taxonomy import Taxonomy
 from .yamlsafe import MAX_INT_DIGITS, Document, Mark, YamlProblem, decode, parse, shorten
@@ -107,8 +107,6 @@ _TYPE_HELP = {
     "date_type": "expected a date written YYYY-MM-DD",
 }
 
-_INVISIBLE = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
-"""Soft hyphen and zero-width characters: invisible in an editor, yet they change a DOI or a title."""
 
 
 def _link_message(where: str, value: Any) -> str:
@@ -119,9 +117,26 @@ def _link_message(where: str, value: Any) -> str:
 def _doi_message(where: str, value: Any) -> str:
     odd = next((c for c in str(value) if not c.isascii() or not c.isprintable()), None)
     if odd is not None:
-        kind = "an invisible character" if odd in _INVISIBLE or not odd.isprintable() else "a non-ASCII character"
+        kind = "an invisible character" if odd in INVISIBLE or not odd.isprintable() else "a non-ASCII character"
         return f"{where}: {_yaml_repr(value)} contains {kind} (U+{ord(odd):04X}); retype the DOI in plain ASCII, e.g. 10.3390/jimaging7040066"
     return f"{where}: {_yaml_repr(value)} is not valid; {_DOI_HELP}"
+
+
+def field_message(err: Mapping[str, Any], where: str, field: str) -> str | None:
+    """The message for the kinds of error every record file can have (study or search record):
+    long numbers, dates, links, DOIs, lengths; None for the others."""
+    kind, value = err["type"], err.get("input")
+    if kind == "int_type" and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and len(value) > MAX_INT_DIGITS:
+        return f"{where}: a number of {len(value)} digits is too long; {_TYPE_HELP[kind]}"
+    if kind == "date_text":
+        return f"{where}: {_yaml_repr(value)} is not a valid date; expected YYYY-MM-DD"
+    if kind == "link" or (kind == "string_pattern_mismatch" and field in _LINK_FIELDS):
+        return _link_message(where, value)
+    if kind == "string_pattern_mismatch" and field == "doi":
+        return _doi_message(where, value)
+    if kind == "string_too_long":
+        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
+    return None
 
 
 def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], today: dt.date) -> str:
@@ -144,16 +159,9 @@ def _message(err: dict[str, Any], taxonomy: Taxonomy, fields: Iterable[str], tod
         if isinstance(value, str) and hint in ("true", "false"):  # a quoted boolean is text, not a boolean
             return f"{field}: {shown} is text; write {hint} without quotes" + allowed_note
         return f"{field}: {shown} is not an allowed value" + (f"; did you mean '{hint}'?" if hint else "") + allowed_note
-    if kind == "int_type" and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value) and len(value) > MAX_INT_DIGITS:
-        return f"{where}: a number of {len(value)} digits is too long; {_TYPE_HELP[kind]}"
-    if kind == "date_text":
-        return f"{where}: {_yaml_repr(value)} is not a valid date; expected YYYY-MM-DD"
-    if kind == "link" or (kind == "string_pattern_mismatch" and field in _LINK_FIELDS):
-        return _link_message(where, value)
-    if kind == "string_pattern_mismatch" and field == "doi":
-        return _doi_message(where, value)
-    if kind == "string_too_long":
-        return f"{where}: is {len(value)} characters long; at most {err['ctx']['max_length']} allowed"
+    shared = field_message(err, where, field)
+    if shared is not None:
+        return shared
     if kind == "too_long":
         keep = "; keep the first ones and set authors_truncated: true" if field == "authors" else ""
         return f"{where}: has {err['ctx']['actual_length']:,} items; at most {err['ctx']['max_length']:,} allowed{keep}"
@@ -333,39 +341,6 @@ def cap_problems(problems: list[Problem], unshown: int = 0) -> list[Problem]:
 
 # --- across files ---------------------------------------------------------------------------------
 
-# Letters that look like Latin ones (a subset of Unicode's confusables.txt: the Cyrillic and Greek
-# letters a pasted or spoofed title is likely to carry), so "Вrain" and "Brain" compare equal.
-_LOOKALIKES = str.maketrans(
-    "АВЕЗІЈКМНОРСТХУЅԁԛԝаеіјорсхуѕһ"  # Cyrillic
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρτυχκ",  # Greek
-    "ABE3IJKMHOPCTXYSdqwaeijopcxysh"
-    "ABEZHIKMNOPTYXaiovptuxk",
-)
-_DROP = dict.fromkeys(map(ord, _INVISIBLE))
-
-
-def fold_text(text: str) -> str:
-    """Text as a reader sees it: NFKC (full-width digits), no invisible characters, look-alike
-    letters as Latin, no accents, case-folded."""
-    text = unicodedata.normalize("NFKC", text).translate(_DROP).translate(_LOOKALIKES)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return text.casefold()
-
-
-def normalise_title(title: str) -> str:
-    """Words of the folded title: letters and digits of any script, so titles in Chinese or
-    Russian keep their words (and two unrelated ones do not both normalise to nothing)."""
-    return " ".join(re.findall(r"[^\W_]+", fold_text(title)))
-
-
-def normalise_doi(doi: str) -> str:
-    """The DOI as resolvers compare it: folded, without a resolver prefix or a trailing dot."""
-    key = fold_text(doi).strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
-        key = key.removeprefix(prefix)
-    return key.rstrip(".")
-
-
 WINDOW = 8
 
 
@@ -377,7 +352,7 @@ def similar_titles(titles: dict[str, str], threshold: float = TITLE_SIMILARITY) 
     with its WINDOW neighbours in three orders: by title, by reversed title and by sorted words.
     Near-identical titles agree at the start, at the end or in their words, and so sit next to each
     other in at least one order unless many other titles share that same prefix, suffix and words."""
-    norm = {k: n for k, t in titles.items() if (n := normalise_title(t))}  # an empty title resembles nothing
+    norm = {k: n for k, t in titles.items() if (n := title_key(t))}  # an empty title resembles nothing
     keys = (lambda k: norm[k], lambda k: norm[k][::-1], lambda k: " ".join(sorted(norm[k].split())))
     seen: set[tuple[str, str]] = set()
     out = []
@@ -405,7 +380,7 @@ def cross_checks(results: dict[str, tuple[Study, Mapping[str, Mark], str]]) -> l
     for sid in sorted(results, key=lambda s: results[s][2]):
         study, marks, shown = results[sid]
         if study.doi:
-            key = normalise_doi(study.doi)
+            key = doi_key(study.doi)
             if key in by_doi:
                 other = by_doi[key]
                 m = marks["doi"]

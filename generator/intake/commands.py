@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from ..console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_schema, report
 from ..evidence.dataset import Dataset, InvalidData, UsageError, load
+from ..evidence.normalise import fold, surname_key
 from ..evidence.records import SLUG
-from ..evidence.searches import Candidate, Search
+from ..evidence.review import parse_review
+from ..evidence.searches import Candidate, Search, json_schema
 from ..evidence.validate import suggest
 from .dedupe import Index, Match, item
 from .importers import FORMATS, MalformedFile, format_of, read
-from .normalise import fold, surname_key
 from .searchfile import render_search, set_decision, write_new
 
 
@@ -281,18 +282,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def cmd_search_schema(args: argparse.Namespace) -> int:
-    import json
-
-    from ..evidence.dataset import _load_config
-    from ..evidence.review import parse_review
-    from ..evidence.searches import json_schema
-
-    review, problems = _load_config(args.data / "review.yaml", parse_review)
-    if review is None:
-        report(problems)
-        return EXIT_INVALID
-    sys.stdout.write(json.dumps(json_schema(review.screening), indent=2, ensure_ascii=False) + "\n")
-    return EXIT_OK
+    return print_schema(args.data / "review.yaml", parse_review, lambda review: json_schema(review.screening))
 
 
 def _date(text: str) -> dt.date:

@@ -25,7 +25,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from .normalise import arxiv_id, bare_doi, surname_key, title_key
+from ..evidence.normalise import arxiv_id, bare_doi, surname_key, title_key
 
 TITLE_THRESHOLD = 0.9
 AUTO = 0.9

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..evidence.normalise import arxiv_id, bare_doi, clean_text, split_name
 from ..evidence.records import is_link
-from .normalise import arxiv_id, bare_doi, clean_text, split_name
 
 FORMATS = ("bibtex", "ris", "medline", "csv")
 EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".nbib": "medline", ".medline": "medline",

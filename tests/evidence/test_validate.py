@@ -561,11 +561,11 @@ def test_dois_are_compared_in_normal_form(tmp_path, monkeypatch, capsys):
         f"doi: '{VALID['doi'].upper()}.' is also the DOI of 'doe2020transfer' (data/studies/doe2020transfer.yaml); each study needs exactly one record"]
 
 
-def test_normalise_doi():
-    from generator.evidence.validate import normalise_doi
+def test_doi_key():
+    from generator.evidence.normalise import doi_key
 
-    assert normalise_doi("https://doi.org/10.1016/J.X.") == normalise_doi("doi:10.1016/j.x") == normalise_doi("10.1016/j.x\u200b") == "10.1016/j.x"
-    assert normalise_doi("10.１０１６/j.x\u00ad") == "10.1016/j.x"
+    assert doi_key("https://doi.org/10.1016/J.X.") == doi_key("doi:10.1016/j.x") == doi_key("10.1016/j.x\u200b") == "10.1016/j.x"
+    assert doi_key("10.１０１６/j.x\u00ad") == "10.1016/j.x"
 
 
 def test_look_alike_letters_do_not_hide_a_duplicate_title(tmp_path, monkeypatch, capsys):
@@ -579,12 +579,13 @@ def test_look_alike_letters_do_not_hide_a_duplicate_title(tmp_path, monkeypatch,
 
 
 def test_normalise_title_is_unicode_aware():
-    from generator.evidence.validate import normalise_title, similar_titles
+    from generator.evidence.normalise import title_key
+    from generator.evidence.validate import similar_titles
 
-    assert normalise_title("Ｆｕｌｌ\u200bwidth ﬁne-tuning of Réseaux\u00ad") == "fullwidth fine tuning of reseaux"
-    assert normalise_title("Вrаin МRI") == "brain mri"
-    assert normalise_title("深度学习的脑部磁共振成像") == "深度学习的脑部磁共振成像"
-    assert normalise_title("!!! ???") == ""
+    assert title_key("Ｆｕｌｌ\u200bwidth ﬁne-tuning of Réseaux\u00ad") == "fullwidth fine tuning of reseaux"
+    assert title_key("Вrаin МRI") == "brain mri"
+    assert title_key("深度学习的脑部磁共振成像") == "深度学习的脑部磁共振成像"
+    assert title_key("!!! ???") == ""
     titles = {"zh": "深度学习的脑部磁共振成像", "ru": "Обучение с переносом для МРТ", "x": "!!!", "y": "???", "z": "\u200b"}
     assert similar_titles(titles) == []
     assert similar_titles({"a": "Réseaux de neurones", "b": "Reseaux de neurones"}) == [("a", "b", 1.0)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from generator.evidence.normalise import arxiv_id, bare_doi, fold
 from generator.intake.dedupe import AUTO, Index, item
-from generator.intake.normalise import arxiv_id, bare_doi, fold
 
 
 def index(*items) -> Index:

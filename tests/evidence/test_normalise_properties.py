@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.evidence.normalise import bare_doi, fold
 from generator.intake.dedupe import Index, item
-from generator.intake.normalise import bare_doi, fold
 
 SUFFIX = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_;()/", min_size=1, max_size=30)
 PREFIXES = ["", "doi:", "DOI: ", "https://doi.org/", "http://dx.doi.org/", "https://doi.org/\u200b"]

@@ -1,4 +1,5 @@
-"""Normal forms of bibliographic fields, for cleaning imported entries and for deduplication."""
+"""Normal forms of bibliographic fields, in one place: for cleaning imported entries, for the
+validator's duplicate checks across records and for deduplicating candidates against them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 import unicodedata
 from functools import cache
 
-ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+"""Soft hyphen and zero-width characters: invisible in an editor, yet they change a DOI or a title."""
+ZERO_WIDTH = re.compile(f"[{''.join(sorted(INVISIBLE))}]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -56,8 +59,29 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+# Letters that look like Latin ones (a subset of Unicode's confusables.txt: the Cyrillic and Greek
+# letters a pasted or spoofed title is likely to carry), so "Вrain" and "Brain" compare equal.
+_LOOKALIKES = str.maketrans(
+    "АВЕЗІЈКМНОРСТХУЅԁԛԝаеіјорсхуѕһ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρτυχκ",  # Greek
+    "ABE3IJKMHOPCTXYSdqwaeijopcxysh"
+    "ABEZHIKMNOPTYXaiovptuxk",
+)
+_DROP = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def fold_text(text: str) -> str:
+    """Text as a reader sees it: NFKC (full-width digits), no invisible characters, look-alike
+    letters as Latin, no accents, case-folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_DROP).translate(_LOOKALIKES)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.casefold()
+
+
 def title_key(title: str) -> str:
-    return fold(title)
+    """Words of the folded title (LaTeX decoded): letters and digits of any script, so titles in
+    Chinese or Russian keep their words (and two unrelated ones do not both fold to nothing)."""
+    return " ".join(re.findall(r"[^\W_]+", fold_text(clean_text(title))))
 
 
 def surname_key(author: str | None) -> str:
@@ -85,6 +109,12 @@ def bare_doi(doi: str | None) -> str | None:
 _ARXIV_NEW = re.compile(r"(?:arxiv[:/ ]\s*|abs/|pdf/|10\.48550/arxiv\.)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
 _ARXIV_OLD = re.compile(r"(?:arxiv[:/ ]\s*|abs/|pdf/)([a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 _ARXIV_BARE = re.compile(r"^\s*(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\s*$")
+
+
+def doi_key(doi: str) -> str:
+    """The DOI as resolvers compare it: bare (no resolver prefix, trailing dot or invisible
+    characters), NFKC and case-folded."""
+    return (bare_doi(doi) or fold_text(doi).strip()).casefold()
 
 
 def arxiv_id(text: str | None) -> str | None:
