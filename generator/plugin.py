@@ -5,8 +5,10 @@ name without a path to this package."""
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files as MkFiles
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
+from .evidence.validate import Problem
 from .publish.build import generate
 from .publish.context import SiteContext
-from .publish.writer import UnsafePath, write_tree
+from .publish.writer import MANIFEST, UnsafePath, write_tree
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
@@ -34,7 +38,15 @@ class EvidenceMapConfig(Config):
 class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     dataset: Dataset | None = None
     update_date: str | None = None
-    generated: set[str]
+    generated: frozenset[str] = frozenset()
+    serving = False
+    problems: list[Problem] | None = None
+    """The problems of the last load under `mkdocs serve`: every page then shows them."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having this hook keeps one plugin object across the rebuilds of `mkdocs serve`, so the
+        # set of generated files survives from one build to the next (the watcher needs it).
+        self.serving = command == "serve"
 
     def data_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.data_dir).resolve()
@@ -47,7 +59,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             raise PluginError(str(e)) from None
         except InvalidData as e:
             lines = "\n".join(p.format() for p in e.problems)
-            raise PluginError(f"invalid records; nothing was built:\n{lines}\n{len(e.problems)} problem(s)") from None
+            if not self.serving:
+                raise PluginError(f"invalid records; nothing was built:\n{lines}\n{len(e.problems)} problem(s)") from None
+            # A preview must not hang on a half-typed record: nothing is generated, the terminal and
+            # every page show the problems, and the next good save brings the pages back.
+            log.error(f"invalid records; the preview shows them until they are fixed:\n{lines}\n{len(e.problems)} problem(s)")
+            self.problems = e.problems
+            config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+            return config
+        self.problems = None
         ctx = SiteContext(
             site_name=config.site_name, site_url=config.site_url, repo_url=config.repo_url, edit_uri=config.edit_uri,
         )
@@ -59,7 +79,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             raise PluginError(str(e)) from None
         log.info(f"evidence map: {len(ds.studies)} studies; {len(changes.written)} files written, "
                  f"{len(changes.removed)} removed, {changes.unchanged} unchanged")
-        self.dataset, self.generated = ds, set(files)
+        self.dataset, self.generated = ds, frozenset(files)
         # once, not per page: Dataset.last_added scans every study (quadratic over 10,000 pages)
         self.update_date = ds.last_added.isoformat() if ds.last_added else None
         # Our template overrides (e.g. no repository-facts request to GitHub) win over the theme's.
@@ -94,6 +114,53 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             page.edit_url = SiteContext(repo_url=config.repo_url, edit_uri=config.edit_uri).edit_url(edit_path)
         return context
 
+    def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
+        return error_page(self.problems) if self.problems else output
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return error_page(self.problems) if self.problems and template_name == "404.html" else output_content
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.data_dir(config)))
+        watch_sources_only(server, Path(config.docs_dir), lambda: self.generated)
         return server
+
+
+def error_page(problems: Sequence[Problem]) -> str:
+    """What the preview shows instead of any page while records are invalid (a full HTML page, so
+    `mkdocs serve` can add its reload script and the page comes back by itself once they are fixed)."""
+    items = "".join(f"<li><code>{html.escape(p.format())}</code></li>" for p in problems)
+    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid records</title></head>"
+            "<body><main><h1>Invalid records: nothing was rebuilt</h1>"
+            f"<p>{len(problems)} problem{'s' if len(problems) != 1 else ''}. Fix and save; this page reloads by itself.</p>"
+            f"<ul>{items}</ul></main></body></html>\n")
+
+
+def watch_sources_only(server: Any, docs: Path, generated: Callable[[], frozenset[str]]) -> None:
+    """Watch the docs folder for hand-written changes only: the generator's own writes there (and
+    its temporary files) would otherwise start a second, useless build after every save.
+
+    MkDocs' LiveReloadServer has no filter, so its watch of the docs folder is replaced by one with
+    a filter that asks for a rebuild the way its own callback does. Should that private interface
+    change, the plain watch stays (two builds per save, as before) rather than none."""
+    if not hasattr(server, "_rebuild_cond") or not hasattr(server, "observer"):
+        return
+    root = os.path.abspath(docs)
+
+    def ours(path: str) -> bool:
+        rel = os.path.relpath(path, root).replace(os.sep, "/")
+        name = rel.rsplit("/", 1)[-1]
+        return rel in generated() or rel == MANIFEST or (name.startswith(".") and name.endswith(".tmp"))
+
+    def on_any_event(event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
+        if event.is_directory or all(ours(os.fsdecode(p)) for p in paths):
+            return
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+
+    handler = FileSystemEventHandler()
+    handler.on_any_event = on_any_event  # type: ignore[method-assign]
+    server.unwatch(root)
+    server.observer.schedule(handler, root, recursive=True)

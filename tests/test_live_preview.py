@@ -33,7 +33,7 @@ def fetch(url: str) -> tuple[int, str, str]:
         with urllib.request.urlopen(url, timeout=5) as res:
             return res.status, res.geturl(), res.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
-        return e.code, url, ""
+        return e.code, url, e.read().decode("utf-8", "replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, url, ""
 
@@ -99,13 +99,34 @@ def test_saving_a_record_updates_the_served_study_page(served):
     print(f"live preview: new record served after {took_new:.1f} s, change after {took_change:.1f} s")
 
 
-def test_an_invalid_save_keeps_serving_and_recovers(served):
-    """A half-typed record must not kill the preview: the error is logged and the next good save shows."""
+def test_an_invalid_save_shows_its_errors_in_the_browser_and_recovers(served):
+    """A half-typed record must not kill or hang the preview: the terminal and every page show the
+    problem with file:line:col, and the next good save brings the pages back."""
     project, base, server, log = served
-    url = base + "studies/roe2021new/"
+    url = base + "studies/doe2020transfer/"
     path = project / "data" / "studies" / "roe2021new.yaml"
-    path.write_text("id: roe2021new\ntitle: [unclosed\n", encoding="utf-8")
-    poll("the validation error in the log", lambda: "roe2021new.yaml" in log.read_text(), server, log)
+    path.write_text("id: roe2021new\ntitle: [unclosed <b>\n", encoding="utf-8")
+    expected = "data/studies/roe2021new.yaml:3:1: error: YAML syntax error"
+    poll("the validation error in the log", lambda: expected in log.read_text(), server, log)
+    poll("the error page", lambda: "Invalid records" in fetch(url)[2], server, log)
+    status, _, body = fetch(url)
+    assert status == 200 and html.escape(expected, quote=True) in body and "<b>" not in body
+    assert fetch(base + "no/such/page/")[0] == 404 and "Invalid records" in fetch(base + "no/such/page/")[2]  # the 404 page too
     assert server.poll() is None
     write_record(project / "data", record(id="roe2021new", title="Recovered after a bad save", doi="10.1000/live.2"))
-    poll("the page after the fix", lambda: "Recovered after a bad save" in fetch(url)[2], server, log)
+    poll("the page after the fix", lambda: "Recovered after a bad save" in fetch(base + "studies/roe2021new/")[2], server, log)
+    assert "Invalid records" not in fetch(url)[2]
+
+
+def test_one_save_makes_one_build(served):
+    """The build writes into the docs folder, which the server also watches: those writes must not
+    start a second build (two full builds per save made the browser wait for both)."""
+    project, base, server, log = served
+    before = log.read_text().count("Building documentation")
+    write_record(project / "data", record(id="roe2021new", title="One build per save", doi="10.1000/live.3"))
+    poll("the new page", lambda: "One build per save" in fetch(base + "studies/roe2021new/")[2], server, log)
+    time.sleep(4)  # a second build would start within the watcher's poll interval (0.5 s) and its delay
+    assert log.read_text().count("Building documentation") - before == 1, log.read_text()[-2000:]
+    # a hand-written change in the docs folder is still seen
+    (project / "docs" / "notes.md").write_text("# Notes\n\nHand-written page.\n", encoding="utf-8")
+    poll("the hand-written page", lambda: "Hand-written page." in fetch(base + "notes/")[2], server, log)
