@@ -281,10 +281,32 @@ class RunSummary:
         return out
 
 
+def fit(w: Work) -> Work:
+    """The work trimmed to what a search record accepts (an API's odd value never makes the data invalid):
+    long texts shortened, a DOI or arXiv id that is not one dropped."""
+    from ..evidence.records import DOI, MAX_SHORT_TEXT, MAX_TITLE_LENGTH
+    from ..evidence.searches import ARXIV
+
+    def cut(text: str | None, n: int) -> str | None:
+        return text if text is None or len(text) <= n else text[: n - 1].rstrip() + "…"
+
+    w.key = w.key[:MAX_SHORT_TEXT]
+    w.title = cut(w.title, MAX_TITLE_LENGTH) or ""
+    w.venue = cut(w.venue, MAX_SHORT_TEXT) or None
+    w.authors = [cut(a, MAX_SHORT_TEXT) or a for a in w.authors if a.strip()]
+    if w.doi and (not re.fullmatch(DOI[1:-1], w.doi) or len(w.doi) > MAX_SHORT_TEXT):
+        w.doi = None
+    if w.arxiv and not re.fullmatch(ARXIV[1:-1], w.arxiv):
+        w.arxiv = None
+    if w.url and len(w.url) > 2000:
+        w.url = None
+    return w
+
+
 def new_candidates(index: Any, search_id: str, works: list[Work], summary: RunSummary) -> Iterator[tuple[dict[str, Any], Work]]:
     """Candidates for the works that are new; known ones go to summary.known (index grows as it goes)."""
     seen: set[str] = set()
-    for w in works:
+    for w in map(fit, works):
         if not w.key or w.key in seen:
             summary.repeated += 1
             continue
