@@ -46,6 +46,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not re.fullmatch(SLUG[1:-1], args.id):
         print(f"evidence-map: error: '{args.id}' is not a valid id; use lowercase ascii letters, digits and hyphens, e.g. hon2017towards", file=sys.stderr)
         return EXIT_USAGE
+    if args.arxiv is not None:
+        from .evidence.normalise import arxiv_id
+
+        if arxiv_id(args.arxiv) is None:
+            print(f"evidence-map: error: '{args.arxiv}' is not an arXiv id such as 2102.01530", file=sys.stderr)
+            return EXIT_USAGE
+        args.arxiv = arxiv_id(args.arxiv)
     if args.doi is not None and not re.fullmatch(DOI[1:-1], args.doi):
         print(f"evidence-map: error: '{args.doi}' is not a bare DOI such as 10.3390/jimaging7040066", file=sys.stderr)
         return EXIT_USAGE
@@ -57,7 +64,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"evidence-map: error: {target} already exists; not overwriting it", file=sys.stderr)
         return EXIT_USAGE
-    text = render_template(args.id, taxonomy, dt.date.today(), args.title, args.doi)
+    fields: dict[str, object] = {}
+    doi = args.doi
+    offline = args.offline or os.environ.get("EVIDENCE_MAP_OFFLINE") == "1"
+    if (args.doi or args.arxiv) and not offline:  # prefill the bibliographic fields (intake/prefill.py)
+        from .intake.prefill import bibliographic
+
+        fields, doi, problem = bibliographic(args.doi, args.arxiv)
+        source = "Crossref" if args.doi else "arXiv"
+        print(f"could not fetch the bibliographic fields from {source} ({problem}); fill them in by hand" if problem
+              else f"bibliographic fields from {source}: check them against the publication", file=sys.stderr)
+    title = args.title or fields.pop("title", None)
+    fields.pop("title", None)
+    text = render_template(args.id, taxonomy, dt.date.today(), title, doi, **fields)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as fh:  # "x": never overwrite, even in a race
         fh.write(text)
@@ -92,7 +111,9 @@ def parser() -> argparse.ArgumentParser:
                         description="Write data/studies/ID.yaml, a commented template with today's date as 'added'. Never overwrites.")
     sp.add_argument("id", metavar="ID", help="the study id: first author's surname + year + first title word, e.g. hon2017towards")
     sp.add_argument("--title", help="the study's exact title")
-    sp.add_argument("--doi", help="the study's bare DOI, e.g. 10.3390/jimaging7040066")
+    sp.add_argument("--doi", help="the study's bare DOI, e.g. 10.3390/jimaging7040066 (fills title, authors, year, venue, url from Crossref)")
+    sp.add_argument("--arxiv", help="the study's arXiv id, e.g. 2102.01530 (fills the bibliographic fields from arXiv)")
+    sp.add_argument("--offline", action="store_true", help="do not fetch bibliographic fields for --doi/--arxiv (also: EVIDENCE_MAP_OFFLINE=1)")
     data_opt(sp)
     sp.set_defaults(func=cmd_new)
 

@@ -21,6 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ["EVIDENCE_MAP_OFFLINE"] = "1"  # `evidence-map new --doi` never fetches in tests (test_prefill.py turns it off)
 
 VALID: dict[str, Any] = {
     "id": "doe2020transfer",

@@ -79,7 +79,7 @@ def test_zizmor_would_catch_credentials_left_in_the_checkout(tmp_path):
     assert "artipacked" in {f["ident"] for f in zizmor(tmp_path / "ci.yml")}
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml"])
 def test_actions_are_pinned_to_commits_and_checkouts_drop_credentials(name):
     lines = [line for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert lines
@@ -91,7 +91,7 @@ def test_actions_are_pinned_to_commits_and_checkouts_drop_credentials(name):
             assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml"])
 def test_least_privilege_and_no_expressions_in_run_lines(name):
     wf = load(name)
     assert wf["permissions"] == {}, "workflow-level permissions must be empty; grant per job"
@@ -183,3 +183,120 @@ def test_pull_request_template_has_the_checklist():
     assert len(boxes) >= 5
     assert any("evidence-map validate" in b for b in boxes)
     assert any("make schema" in b for b in boxes)
+
+
+def test_discover_runs_weekly_and_on_demand_with_write_rights_only_where_needed():
+    wf = load("discover.yml")
+    assert set(wf["on"]) == {"schedule", "workflow_dispatch"}
+    (cron,) = [c["cron"] for c in wf["on"]["schedule"]]
+    _, _, dom, month, dow = cron.split()
+    assert dom == month == "*" and dow.isdigit()  # weekly, as review.yaml's discovery.cadence says
+    assert yaml.safe_load((ROOT / "data" / "review.yaml").read_text(encoding="utf-8"))["discovery"]["cadence"] == "weekly"
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    discover = next(i for i, r in enumerate(runs) if r.strip() == ".venv/bin/evidence-map discover")
+    pr = next(i for i, r in enumerate(runs) if "--pr-body" in r)
+    assert discover < pr
+    text = (WORKFLOWS / "discover.yml").read_text(encoding="utf-8")
+    # no secrets beyond the default token; the contact address is an optional repository variable
+    assert "secrets." not in text
+    assert set(re.findall(r"\$\{\{\s*([\w.]+)", text)) <= {"github.token", "vars.EVIDENCE_MAP_MAILTO",
+                                                          "github.event.repository.default_branch"}
+    assert job["steps"][[s.get("name") for s in job["steps"]].index("Run the saved searches")]["env"]["EVIDENCE_MAP_MAILTO"]
+
+
+SEARCH = """\
+id: {id}
+source: openalex
+kind: api
+query: "works?search=x"
+run: {run}
+candidates:
+  - key: W1
+    title: "Transfer learning for brain MRI segmentation"
+    year: 2025
+    url: "https://doi.org/10.1/w1"
+    score: 0.9
+    decision: pending
+    record: null
+    reason: null
+  - key: W2
+    title: "Knee cartilage from radiographs"
+    year: 2025
+    score: 0.1
+    decision: pending
+    record: null
+    reason: null
+"""
+
+
+def test_discover_workflow_commits_on_one_branch_and_opens_then_updates_one_pull_request(tmp_path):
+    """The workflow's own scripts, run against a local bare repository standing in for GitHub (git's
+    url.insteadOf) and a stand-in `gh` that records its arguments."""
+    import datetime as dt
+
+    wf = load("discover.yml")
+    (job,) = wf["jobs"].values()
+    by_name = {s["name"]: s for s in job["steps"]}
+    branch_script = by_name["Check out the discovery branch"]["run"]
+    pr_script = by_name["Commit new search records and open or update the pull request"]["run"]
+    remote, work, bin_ = tmp_path / "remote.git", tmp_path / "work", tmp_path / "bin"
+    bin_.mkdir()
+    gh_log = tmp_path / "gh.log"
+    (bin_ / "gh").write_text(f"""#!/bin/sh
+echo "$@" >> {gh_log}
+if [ "$1 $2" = "pr list" ]; then cat {tmp_path}/open-pr 2>/dev/null || true; fi
+""", encoding="utf-8")
+    (bin_ / "gh").chmod(0o755)
+    make_data(work, [record()])
+    (work / ".venv").symlink_to(BIN.parent)
+    (work / ".gitignore").write_text(".venv\n", encoding="utf-8")
+
+    def git(*args: str, cwd: Path = work) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "root")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "data")
+    git("remote", "add", "origin", str(remote))
+    git("push", "-q", "origin", "main")
+    git("fetch", "-q", "origin")
+    url = "https://x-access-token:tok@github.com/owner/map.git"
+    env = {**os.environ, "PATH": f"{bin_}{os.pathsep}{TOOLS_PATH}", "GH_TOKEN": "tok", "GITHUB_REPOSITORY": "owner/map",
+           "GITHUB_SHA": git("rev-parse", "HEAD").strip(), "BRANCH": "discover/candidates", "BASE": "main",
+           "RUNNER_TEMP": str(tmp_path), "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{remote}.insteadOf",
+           "GIT_CONFIG_VALUE_0": url, "GITHUB_ACTIONS": ""}
+
+    def step(script: str) -> subprocess.CompletedProcess[str]:
+        res = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=work, env=env, capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout + res.stderr
+        return res
+
+    today = dt.date.today().isoformat()
+    # nothing new: no commit, no pull request
+    step(branch_script)
+    assert "No new candidates" in step(pr_script).stdout and not gh_log.exists()
+    # a run that found two candidates: pushed on the branch, one pull request opened with the table
+    (work / "data" / "searches").mkdir()
+    (work / "data" / "searches" / f"{today}-openalex.yaml").write_text(SEARCH.format(id=f"{today}-openalex", run=today), encoding="utf-8")
+    step(pr_script)
+    assert f"data/searches/{today}-openalex.yaml" in git("ls-tree", "-r", "--name-only", "discover/candidates", cwd=remote)
+    calls = gh_log.read_text(encoding="utf-8").splitlines()
+    assert calls[0].startswith("pr list --head discover/candidates")
+    assert calls[1].startswith(f"pr create --base main --head discover/candidates --title Discovery: 2 new candidates to screen ({today})")
+    body = (tmp_path / "body.md").read_text(encoding="utf-8")
+    assert body.index("Transfer learning for brain MRI") < body.index("Knee cartilage") and "| 1 | 0.90 |" in body
+    # the next week: the branch is continued, the open pull request updated with both runs' candidates
+    (tmp_path / "open-pr").write_text("7\n", encoding="utf-8")
+    git("checkout", "-q", "main")
+    step(branch_script)
+    assert (work / "data" / "searches" / f"{today}-openalex.yaml").exists()
+    second = f"{today}-openalex-2"
+    (work / "data" / "searches" / f"{second}.yaml").write_text(SEARCH.format(id=second, run=today), encoding="utf-8")
+    step(pr_script)
+    last = gh_log.read_text(encoding="utf-8").splitlines()[-1]
+    assert last.startswith(f"pr edit 7 --title Discovery: 4 new candidates to screen ({today})")
+    assert len(git("log", "--oneline", "discover/candidates", cwd=remote).splitlines()) == 4  # root, data, two runs

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,6 +79,55 @@ DEFAULT_SCREENING = Screening(exclusion_reasons=(
 """Used when review.yaml has no screening section, so older data folders keep loading."""
 
 
+class OpenAlexQuery(_Strict):
+    """An OpenAlex works search: `search` as OpenAlex reads it (phrases in quotes, AND/OR/NOT) and
+    extra `filter`s by their OpenAlex names (e.g. type: article|preprint); discover adds the date."""
+
+    search: str = Field(min_length=3)
+    filter: dict[str, str] = Field(default_factory=dict)
+
+
+class ArxivQuery(_Strict):
+    """An arXiv API query (`abs:"transfer learning" AND abs:brain`), limited to `categories` when given."""
+
+    query: str = Field(min_length=3)
+    categories: tuple[str, ...] = ()
+
+    @property
+    def full(self) -> str:
+        if not self.categories:
+            return self.query
+        cats = " OR ".join(f"cat:{c}" for c in self.categories)
+        return f"({self.query}) AND ({cats})"
+
+
+class PubMedQuery(_Strict):
+    """A PubMed query, kept with the others; `discover` does not run it (export and `import` instead)."""
+
+    term: str = Field(min_length=3)
+
+
+class Discovery(_Strict):
+    """The saved searches `evidence-map discover` runs (one search record per source run)."""
+
+    started: dt.date
+    """The day the living search started: a source's first run looks for works from this day on."""
+    cadence: Literal["daily", "weekly", "monthly"] = "weekly"
+    """How often the scheduled workflow runs the searches (.github/workflows/discover.yml)."""
+    overlap_days: int = Field(30, ge=0, le=365)
+    """Each run looks back this many days before the previous run: late-indexed works are not missed
+    (what was already seen is removed by deduplication)."""
+    max_results: int = Field(1000, ge=1, le=10000)
+    """At most this many works per source run (a safety limit; paging stops there)."""
+    openalex: OpenAlexQuery | None = None
+    arxiv: ArxivQuery | None = None
+    pubmed: PubMedQuery | None = None
+
+    @property
+    def sources(self) -> list[str]:
+        return [name for name in ("openalex", "arxiv") if getattr(self, name) is not None]
+
+
 class Review(_Strict):
     map: MapInfo
     source_review: SourceReview
@@ -85,6 +135,8 @@ class Review(_Strict):
     """Which facets the pages feature (generator/evidence/site.py)."""
     gap_map: GapMap
     screening: Screening = DEFAULT_SCREENING
+    discovery: Discovery | None = None
+    """Saved searches for `evidence-map discover`; None when the map has none."""
 
 
 def parse_review(data: Any) -> Review:

@@ -148,6 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if isinstance(ds, int):
         return ds
     candidates, summary = screen_entries(ds, search_id, entries)
+    method = score_pending(ds, candidates)
     print(f"{path.name} ({fmt}):")
     for line in summary.lines():
         print("  " + line)
@@ -158,8 +159,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     meta = {"id": search_id, "source": args.source, "kind": "file", "description": args.description,
             "query": args.query, "file": path.name, "run": run}
     write_new(target, render_search(meta, candidates))
-    print(f"wrote {target}")
+    print(f"wrote {target}" + (f" (pending candidates scored by {method})" if method else ""))
     return EXIT_OK
+
+
+def score_pending(ds: Dataset, candidates: list[dict[str, Any]], texts: list[str] | None = None) -> str | None:
+    """Give each pending candidate of a new search record a relevance score (ranking.py); the
+    ranking method's description, or None when nothing was scored."""
+    from .ranking import Ranker
+
+    rows = [(i, c) for i, c in enumerate(candidates) if c.get("decision") == "pending"]
+    if not rows:
+        return None
+    ranker = Ranker.from_dataset(ds)
+    scores = ranker.scores([texts[i] if texts else c["title"] for i, c in rows])
+    for (_, c), score in zip(rows, scores, strict=True):
+        c["score"] = score
+    return ranker.method
 
 
 # --- include / exclude / screen -------------------------------------------------------------------
@@ -285,6 +301,86 @@ def cmd_search_schema(args: argparse.Namespace) -> int:
     return print_schema(args.data / "review.yaml", parse_review, lambda review: json_schema(review.screening))
 
 
+# --- discover -------------------------------------------------------------------------------------
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from . import discover as d
+
+    if args.pr_body is not None:
+        return _pr_body(args)
+    ds = _load(args.data)
+    if isinstance(ds, int):
+        return ds
+    disc = ds.review.discovery
+    if disc is None:
+        return _err(f"{args.data / 'review.yaml'} has no discovery: section (saved searches); see README, 'Automated discovery'")
+    sources = [args.source] if args.source else disc.sources
+    for name in sources:
+        if name == "pubmed":
+            return _err("discover does not run the PubMed search: run it on pubmed.gov, export MEDLINE and use: evidence-map import FILE --source pubmed")
+        if name not in disc.sources:
+            return _err(f"no saved search for '{name}' in review.yaml discovery: (saved: {', '.join(disc.sources) or 'none'})")
+    today = dt.date.today()
+    if args.since is not None and args.since > today:
+        return _err(f"--since {args.since.isoformat()} is in the future")
+    if d.contact() is None:
+        print(f"note: {d.MAILTO_ENV} is not set: OpenAlex asks for a contact address (its polite pool); set it to an email address",
+              file=sys.stderr)
+    index, _ = build_index(ds)
+    failed = 0
+    for name in sources:
+        since = args.since or d.since_for(ds, name, disc)
+        print(f"{name}: works from {since.isoformat()} to {today.isoformat()} ...", flush=True)
+        try:
+            run_as, works = d.fetch(name, disc, since, today)
+        except d.DiscoverError as e:
+            print(f"evidence-map: error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        search_id = d.search_id_for(args.data / "searches", today, name)
+        summary = d.RunSummary(name, returned=len(works))
+        pairs = list(d.new_candidates(index, search_id, works, summary))
+        candidates = [c for c, _ in pairs]
+        method = score_pending(ds, candidates, [f"{w.title} {w.abstract or ''}" for _, w in pairs])
+        candidates.sort(key=lambda c: -(c.get("score") or 0))
+        for line in summary.lines():
+            print("  " + line)
+        if not candidates and not args.keep:
+            print(f"  nothing new: no search record written for {name} (give --keep to record the run anyway)")
+            continue
+        meta = {"id": search_id, "source": name, "kind": "api",
+                "description": (f"Saved search (review.yaml discovery) run by evidence-map discover: works from {since.isoformat()} "
+                                f"to {today.isoformat()}; {summary.returned} returned, {len(summary.known)} already known and "
+                                f"{summary.repeated} repeated left out, {len(candidates)} new."),
+                "query": run_as, "run": today}
+        target = args.data / "searches" / f"{search_id}.yaml"
+        write_new(target, render_search(meta, candidates))
+        print(f"  wrote {target}" + (f" (scored by {method})" if method else ""))
+    if failed:
+        print(f"{failed} of {len(sources)} source{'s' if len(sources) != 1 else ''} failed; nothing was written for "
+              f"{'it' if failed == 1 else 'them'}: run again later", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _pr_body(args: argparse.Namespace) -> int:
+    from .discover import pr_body
+
+    ds = _load(args.data)
+    if isinstance(ds, int):
+        return ds
+    wanted = [p.stem for p in args.searches]
+    by_id = {s.id: s for s in ds.searches}
+    missing = [w for w in wanted if w not in by_id]
+    if missing:
+        return _err(f"no search record {', '.join(missing)} in {args.data / 'searches'}")
+    chosen = [by_id[w] for w in wanted] if wanted else [s for s in ds.searches if s.kind == "api"]
+    title, body = pr_body(chosen, dt.date.today())
+    args.pr_body.write_text(title + "\n\n" + body, encoding="utf-8")
+    print(f"wrote {args.pr_body}: {title}")
+    return EXIT_OK
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -331,6 +427,20 @@ def add_commands(sub: Any, data_opt: Callable[[argparse.ArgumentParser], None]) 
                         description="Print the JSON Schema of a search record (data/searches/<id>.yaml), for editors.")
     data_opt(sp)
     sp.set_defaults(func=cmd_search_schema)
+
+    sp = sub.add_parser("discover", help="run the saved searches (OpenAlex, arXiv) and record new candidates",
+                        description="Run review.yaml's saved searches for works new since each source's last run, and write one "
+                                    "search record per source (kind api) with only the new candidates, scored for relevance. "
+                                    "Nothing is written for a source that fails. With --pr-body, write the discovery pull "
+                                    "request's title (first line) and body instead of searching.")
+    sp.add_argument("--source", choices=("openalex", "arxiv", "pubmed"), help="run only this source's search")
+    sp.add_argument("--since", type=_date, help="look for works from this day on (default: the source's last run minus overlap_days)")
+    sp.add_argument("--keep", action="store_true", help="write a search record even when nothing is new (dates the search)")
+    sp.add_argument("--pr-body", type=Path, metavar="FILE", help="write the pull request's title and body to FILE; no search is run")
+    sp.add_argument("searches", nargs="*", type=Path, metavar="SEARCH_FILE",
+                    help="with --pr-body: the search records of the pull request (default: every api search record)")
+    data_opt(sp)
+    sp.set_defaults(func=cmd_discover)
 
     sp = sub.add_parser("screen", help="list the pending candidates", description="List pending candidates, highest score first.")
     data_opt(sp)

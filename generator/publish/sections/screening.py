@@ -29,7 +29,7 @@ def _item(s: Search, c: Candidate, ids: set[str]) -> dict[str, Any]:
     link = candidate_link(c)
     return {
         "key": c.key, "search": s.id, "title": c.title, "link": Markup(link) if link else None, "pending": c.decision == "pending", "authors": _authors(c), "year": c.year,
-        "venue": c.venue, "note": c.note, "confidence": c.confidence,
+        "venue": c.venue, "note": c.note, "confidence": c.confidence, "score": c.score,
         "command": f"evidence-map include {c.key} --search {s.id}",
         "record": c.record, "record_file": study_file(c.record) if c.record in ids else None,
         "duplicate_of": dup, "duplicate_file": study_file(dup) if dup in ids else None,
@@ -50,7 +50,9 @@ def screening(ds: Dataset) -> str:
             })
         sources.append({
             "flow": f, "anchor": Markup(anchor(f.source)), "searches": f.searches,
-            "pending": [_item(s, c, ids) for s, c in rows if c.decision == "pending"],
+            # highest relevance score first where candidates have one (evidence-map discover and import score them)
+            "pending": [_item(s, c, ids) for s, c in sorted((sc for sc in rows if sc[1].decision == "pending"),
+                                                            key=lambda sc: (sc[1].score is None, -(sc[1].score or 0)))],
             "included": [_item(s, c, ids) for s, c in rows if c.decision == "include"],
             "duplicates": [_item(s, c, ids) for s, c in rows if c.decision == "exclude" and c.reason == DUPLICATE],
             "excluded": excluded,

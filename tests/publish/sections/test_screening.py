@@ -86,6 +86,18 @@ def test_screening_lists_and_escapes(tmp_path: Path) -> None:
     assert "studies/doe2020transfer.md" in [a.get("href") for a in included.xpath(".//a")]
 
 
+def test_pending_candidates_are_listed_by_relevance_score(tmp_path: Path) -> None:
+    ds = dataset(tmp_path)
+    path = ds.root / "data" / "searches" / f"{PUBMED}.yaml"
+    text_ = path.read_text(encoding="utf-8").replace(
+        '  - key: "7"\n', '  - key: "7"\n    score: 0.91\n').replace('  - key: "6"\n', '  - key: "6"\n    score: 0.12\n')
+    path.write_text(text_, encoding="utf-8")
+    page = html(screening.produce(load(ds.root / "data"), SiteContext())["screening.md"])
+    pending = page.xpath("//*[@id='src-pubmed-pending']/following-sibling::ul[1]/li")
+    assert text(pending[0]).startswith("Pretraining on synthetic scans (part 1)") and "Relevance score 0.91" in text(pending[0])
+    assert "Relevance score 0.12" in text(pending[1])
+
+
 def test_home_says_when_last_searched(tmp_path: Path) -> None:
     ds = dataset(tmp_path)
     body = text(html(home.home(ds)))
