@@ -25,6 +25,17 @@ class Prisma(_Strict):
     included: int = Field(ge=0)
 
 
+class IncludedList(_Strict):
+    """Where the map keeps the source review's list of included studies, and how records say so."""
+
+    search: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Id of the search record (data/searches/<search>.yaml) holding the review's included studies."""
+    facet: str
+    """Single facet of the taxonomy saying whether the review included a record."""
+    value: str
+    """The facet's value for records an include of that search links (e.g. probable)."""
+
+
 class SourceReview(_Strict):
     authors: tuple[str, ...]
     title: str
@@ -37,6 +48,8 @@ class SourceReview(_Strict):
     arxiv: str
     prisma: Prisma
     scope: str
+    included_list: IncludedList | None = None
+    """The review's included studies as a search record; none: the map does not track membership."""
 
     @property
     def citation(self) -> str:

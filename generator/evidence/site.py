@@ -106,6 +106,8 @@ def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
     """Every facet name review.yaml gives (gap map and site), with where it is (a YAML path)."""
     for axis in ("rows", "columns", "colour"):
         yield ("gap_map", axis), getattr(review.gap_map, axis)
+    if review.source_review.included_list is not None:
+        yield ("source_review", "included_list", "facet"), review.source_review.included_list.facet
     s = review.site
     named: list[tuple[Loc, str | tuple[str, ...] | None]] = [
         (("site", "home", "facets"), s.home.facets),
