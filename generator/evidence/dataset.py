@@ -154,7 +154,7 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     search_paths, search_strays = search_files((data_dir / "searches").resolve())
     searches, search_problems = validate_searches(search_paths, review.screening, [p.stem for p in files], root, today)
     review_shown = display_path(data_dir / "review.yaml")
-    problems += membership.check_config(review, taxonomy, review_doc, review_shown, [p.stem for p in search_paths])
+    problems += membership.check_config(review, taxonomy, review_doc, review_shown)
     if not study_problems and not search_problems:
         search_problems = membership.check_records(review, studies, searches, root)
     problems = sorted(problems + stray + study_problems + search_strays + search_problems)

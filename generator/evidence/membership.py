@@ -46,8 +46,9 @@ def _line_of(root: Path, study: Study, field: str) -> tuple[int, int]:
     return 1, 1
 
 
-def check_config(review: Review, taxonomy: Taxonomy, doc: Document, shown: str, search_ids: Sequence[str]) -> list[Problem]:
-    """included_list names a single facet, one of its values and an existing search record."""
+def check_config(review: Review, taxonomy: Taxonomy, doc: Document, shown: str) -> list[Problem]:
+    """included_list names a single facet and one of its values. (Its search may not be imported yet:
+    then check_records reports each record that claims membership.)"""
     spec = review.source_review.included_list
     if spec is None:
         return []
@@ -60,19 +61,25 @@ def check_config(review: Review, taxonomy: Taxonomy, doc: Document, shown: str, 
     elif facet is not None and spec.value not in facet.slugs:
         m = doc.where((*where, "value"))
         out.append(Problem(shown, m.line, m.col, f"source_review.included_list.value: {spec.value!r} is not a value of '{facet.name}' (allowed: {', '.join(facet.slugs)})"))
-    if spec.search not in search_ids:
-        m = doc.where((*where, "search"))
-        known = f" (searches: {', '.join(search_ids)})" if search_ids else " (data/searches/ has none)"
-        out.append(Problem(shown, m.line, m.col, f"source_review.included_list.search: no search record '{spec.search}'{known}"))
     return out
 
 
 def check_records(review: Review, studies: Sequence[Study], searches: Sequence[Search], root: Path) -> list[Problem]:
     """Records and the included list agree, both ways; each problem is reported in the record."""
-    found = included_list(review, searches)
-    if found is None:
+    spec = review.source_review.included_list
+    if spec is None:
         return []
-    spec, search = found
+    found = included_list(review, searches)
+    if found is None:  # the list is not (yet) a search record: nothing can support a claim of membership
+        out = []
+        for st in studies:
+            if spec.value in st.facets.get(spec.facet, ()):
+                line, col = _line_of(root, st, spec.facet)
+                out.append(Problem(display_path(root / st.path), line, col, (
+                    f"{spec.facet}: '{spec.value}' but review.yaml's source_review.included_list.search '{spec.search}' "
+                    f"is not a search record of data/searches/; import the list or remove the field")))
+        return out
+    _, search = found
     linked = members(search)
     out = []
     for st in studies:

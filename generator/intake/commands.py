@@ -226,8 +226,10 @@ def cmd_include(args: argparse.Namespace) -> int:
     target = args.data / "studies" / f"{study_id}.yaml"
     if target.exists():
         return _err(f"{target} already exists; if the candidate is that study run with --record {study_id}, else give another --id")
+    listed = ds.review.source_review.included_list  # an entry of the source review's list: say so in the record
+    preset = {listed.facet: listed.value} if listed is not None and listed.search == search.id else None
     text = render_template(
-        study_id, ds.taxonomy, dt.date.today(), cand.title, cand.doi, authors=list(cand.authors),
+        study_id, ds.taxonomy, dt.date.today(), cand.title, cand.doi, facet_values=preset, authors=list(cand.authors),
         authors_truncated=cand.authors_truncated, year=cand.year, venue=cand.venue, url=cand.url,
     )
     with target.open("x", encoding="utf-8") as fh:

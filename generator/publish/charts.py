@@ -158,8 +158,9 @@ def per_year(ds: Dataset, df: pd.DataFrame, facet: Facet | None) -> Chart:
     ]
     labels = [facet.label_of(t) for t in order]
     title = f"Studies per year by {lower(facet.label)}"
-    description = (f"Number of studies published each year from {years[0]} to {years[-1]}, stacked by {lower(facet.label)}; "
-                   f"a study with several {lower(facet.label)}s counts once in each.") if years else "No studies yet."
+    several = f"; a study with several {lower(facet.label)}s counts once in each" if facet.multi else ""
+    description = (f"Number of studies published each year from {years[0]} to {years[-1]}, stacked by {lower(facet.label)}"
+                   f"{several}.") if years else "No studies yet."
     base = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
         aria=f"datum.year + ', ' + datum.label + ': ' + {studies_text('datum.count')}")
     chart = base.mark_bar().encode(

@@ -7,9 +7,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from ..evidence.dataset import Dataset
+from ..evidence.membership import Coverage, coverage
 from ..evidence.searches import Candidate, Search
-from .urls import doi_url, href
+from .urls import doi_url, facet_file, href
 
 SCREENING = "screening.md"
 SCREENING_URL = "screening/"
@@ -87,6 +90,31 @@ def currency(ds: Dataset) -> Currency | None:
     return Currency(max(last.values()), sorted(last.items(), key=lambda kv: (-kv[1].toordinal(), kv[0])), pending, total)
 
 
+
+
+@dataclass(frozen=True)
+class ReviewCoverage:
+    """How much of the source review's included list the map holds, and where each part is listed
+    (Screening page anchors, the membership facet value's page), for Methods and Home."""
+
+    counts: Coverage
+    anchors: dict[str, Markup]
+    """included, pending, excluded -> anchor on the Screening page."""
+    facet_label: str
+    value_label: str
+    value_file: str
+    """The facet value page (docs-relative file) listing the records in the source review."""
+
+
+def review_coverage(ds: Dataset) -> ReviewCoverage | None:
+    """Counted from the search record review.yaml's source_review.included_list names; none without one."""
+    cov = coverage(ds.review, ds.searches)
+    spec = ds.review.source_review.included_list
+    if cov is None or spec is None:
+        return None
+    facet = ds.taxonomy[spec.facet]
+    anchors = {part: Markup(anchor(cov.search.source, part)) for part in ("included", "pending", "excluded")}
+    return ReviewCoverage(cov, anchors, facet.label, facet.label_of(spec.value), facet_file(spec.facet, spec.value))
 
 
 def candidate_link(c: Candidate) -> str | None:

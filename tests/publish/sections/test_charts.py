@@ -147,16 +147,28 @@ def test_table_links_lead_to_explore_relative_to_the_page(real_site):
 # ------------------------------------------------------------------ one test per chart family
 
 
-def test_studies_per_year_by_task(real_site):
-    spec = load(real_site, "per-year-by-task")
-    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "task"))
+def test_studies_per_year_by_source_review_membership(real_site):
+    """The per-year chart shows the two eras apart: studies in the source review's list and those added since."""
+    spec = load(real_site, "per-year-by-source-review")
+    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "source_review"))
+    got = Counter()
+    for d in values(spec):
+        got[(d["year"], d["source_review"])] += d["count"]
+        assert query(d["explore"]) == {"source_review": d["source_review"], "year": f"{d['year']}-{d['year']}"}
+    assert got == expected
+    assert {v for _, v in expected} == {"probable", "added-since"}
+    assert sum(n for (_, v), n in expected.items() if v == "probable") == 102
+    years = [r["year"] for r in RECORDS]
+    assert encoding(spec)["x"]["scale"]["domain"] == list(range(min(years), max(years) + 1))
+
+
+def test_task_over_time(real_site):
+    spec = load(real_site, "task-over-time")
     got = Counter()
     for d in values(spec):
         got[(d["year"], d["task"])] += d["count"]
-        assert query(d["explore"]) == {"task": d["task"], "year": f"{d['year']}-{d['year']}"}
-    assert got == expected
-    years = [r["year"] for r in RECORDS]
-    assert encoding(spec)["x"]["scale"]["domain"] == list(range(min(years), max(years) + 1))
+    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "task"))
+    assert {k: v for k, v in got.items() if v} == expected
 
 
 def test_studies_per_facet_value_sorted_with_not_reported_as_a_bar(real_site):
