@@ -152,3 +152,13 @@ def test_include_from_the_source_reviews_list_prefills_membership(data: Path, ca
     code, _, err = run(capsys, "include", "muller2019uber", "--data", str(data))
     assert code == 0, err
     assert "\nsource_review: probable\n" in (data / "studies" / "muller2019uber.yaml").read_text(encoding="utf-8")
+
+
+def test_import_of_a_manual_search_names_no_file_and_says_what_was_searched(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", str(FIX / "scholar.bib"), "--source", "topics", "--kind", "manual", "--data", str(data))
+    assert code == 2 and "--kind manual needs --query or --description" in err
+    code, _, err = run(capsys, "import", str(FIX / "scholar.bib"), "--source", "topics", "--kind", "manual", "--id", "topics",
+                       "--query", "brain MRI transfer learning, public pages", "--data", str(data))
+    assert code == 0, err
+    (s,) = [s for s in load(data).searches if s.id == "topics"]
+    assert (s.kind, s.file, s.query) == ("manual", None, "brain MRI transfer learning, public pages")
