@@ -30,6 +30,9 @@ class TrendsSite(_Strict):
     """Facets drawn as each value's share of the year's studies."""
     single_facets: tuple[str, ...] = ()
     """Single facets that get a bar chart too (every multi facet has one)."""
+    before_after: tuple[str, ...] = ()
+    """Facets drawn as each value's share of the studies published in the source review's period and
+    of those published after it, sorted by the change (which values rose since the review)."""
 
 
 class HomeSite(_Strict):
@@ -115,6 +118,7 @@ def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
         (("site", "trends", "over_time"), s.trends.over_time),
         (("site", "trends", "share_per_year"), s.trends.share_per_year),
         (("site", "trends", "single_facets"), s.trends.single_facets),
+        (("site", "trends", "before_after"), s.trends.before_after),
         (("site", "explore", "columns"), s.explore.columns),
         (("site", "related", "facets"), s.related.facets),
         (("site", "roles", "publication_type"), s.roles.publication_type),

@@ -48,6 +48,12 @@ class Flow:
     def last_run(self) -> dt.date:
         return max(s.run for s in self.searches)
 
+    @property
+    def manual(self) -> bool:
+        """Every run of this source is a manual search (other sources in PRISMA 2020's terms): it records
+        the studies a person kept, not every candidate seen, so there is no count of records screened."""
+        return all(s.kind == "manual" for s in self.searches)
+
 
 def flows(ds: Dataset) -> list[Flow]:
     """Per source, in order of first run: identified, duplicates removed, screened, excluded by reason,
@@ -66,7 +72,8 @@ def flows(ds: Dataset) -> list[Flow]:
                 f.included += 1
             else:
                 f.pending += 1
-    return list(out.values())
+    # Databases and imported lists first, then other sources (manual searches), as PRISMA 2020 draws them.
+    return sorted(out.values(), key=lambda f: f.manual)
 
 
 @dataclass(frozen=True)

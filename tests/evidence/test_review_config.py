@@ -54,6 +54,8 @@ def test_a_missing_facet_in_a_list_is_reported_where_it_is_written(tmp_path):
      "site.related.facets.2: 'sauce' is not a facet of taxonomy.yaml ("),
     ("publication_type: publication_type", "publication_type: task", "task\n",
      "site.roles.publication_type: 'task' is a multi facet; the publication type must be a single facet (multi: false)"),
+    ("before_after: [tl_approach]", "before_after: [tl_approachs]", "tl_approachs",
+     "site.trends.before_after.0: 'tl_approachs' is not a facet of taxonomy.yaml; did you mean 'tl_approach'?"),
     ("share_per_year: [compared_with_no_transfer]", "share_per_year: [compared_with_no_transfer, ml_method]", "ml_method",
      "site.trends.share_per_year.1: 'ml_method' is a multi facet; shares of the year's studies need a single facet (multi: false)"),
 ])

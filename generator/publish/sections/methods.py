@@ -56,6 +56,7 @@ def methods(ds: Dataset) -> str:
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,
         extracted=extracted, total=len(ds.studies), end=review_period_end(ds), this=METHODS,
         living=living_flow(ds), currency=currency(ds), coverage=review_coverage(ds),
+        manual_sources=[f.source for f in flows(ds) if f.manual],
     )
 
 

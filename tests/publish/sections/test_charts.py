@@ -316,3 +316,29 @@ def test_hostile_record_text_stays_text_in_chart_pages(tmp_path_factory):
     assert any(HOSTILE in text(th) for th in table)
     gap = load(site, "gap-map")
     assert any(HOSTILE in t for d in values(gap) for t in d["titles"])
+
+
+def test_tl_approach_before_and_after_the_review_period(real_site):
+    """Each approach's share of the studies up to 2020 and since 2021, largest rise first: the approaches
+    added since the review (self-supervised pretraining, foundation models) show as rises."""
+    spec = load(real_site, "tl-approach-before-after")
+    before = [r for r in RECORDS if r["year"] <= 2020]
+    after = [r for r in RECORDS if r["year"] > 2020]
+    got = {(d["tl_approach"], d["period"]): (d["count"], d["period_total"]) for d in values(spec)}
+    for period, group in (("up to 2020", before), ("since 2021", after)):
+        counts = Counter(v for r in group for v in slugs(r, "tl_approach"))
+        assert {v: n for (v, p), (n, _) in got.items() if p == period and n} == counts
+        assert {t for (_, p), (_, t) in got.items() if p == period} == {len(group)}
+    for d in values(spec):
+        years = "-2020" if d["period"] == "up to 2020" else "2021-"
+        assert query(d["explore"]) == {"tl_approach": d["tl_approach"], "year": years}
+
+    def change(v):
+        return got[(v, "since 2021")][0] / len(after) - got[(v, "up to 2020")][0] / len(before)
+
+    order = encoding(spec)["y"]["sort"]
+    shown = list(dict.fromkeys(d["tl_approach"] for d in values(spec)))
+    assert [change(v) for v in shown] == sorted((change(v) for v in shown), reverse=True)
+    assert len(order) == len(shown)
+    assert got[("foundation-model", "up to 2020")][0] == 0 and got[("foundation-model", "since 2021")][0] == 5
+    assert change("self-supervised-pretraining") > 0.1

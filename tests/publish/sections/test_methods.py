@@ -53,3 +53,18 @@ def test_without_an_included_list_nothing_is_claimed(ds) -> None:
     other = dataclasses.replace(ds, review=review)
     assert "The source review's studies in the map" not in methods(other)
     assert "The source review's studies in the map" not in home(other)
+
+
+def test_a_manual_search_counts_under_other_sources_without_invented_numbers(ds) -> None:
+    text = methods(ds)
+    (manual,) = [s for s in ds.searches if s.kind == "manual"]
+    n = len(manual.candidates)
+    assert n == 61 and all(c.decision == "include" and c.record for c in manual.candidates)
+    assert f'<span class="em-prisma__n">{n}</span> studies identified via other sources: manual searches, manual-topic-search' in text
+    assert "Candidates rejected during these searches were not recorded: no count of records screened or excluded" in text
+    assert "Manual searches (manual\\-topic\\-search) count under other sources" in text
+    figure = text[text.index('aria-labelledby="em-prisma-src-manual-topic-search"'):]
+    figure = figure[:figure.index("</figure>")]
+    assert "</span> records screened" not in figure and f'<span class="em-prisma__n">{n}</span> included (records of this map)' in figure
+    # databases and imported lists first, other sources after them
+    assert text.index("em-prisma-src-review-2021-included") < text.index("em-prisma-src-manual-topic-search")
