@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from . import membership
 from .records import Study
 from .review import Review, facet_references, parse_review
 from .searches import Search, search_files, validate_searches
@@ -152,6 +153,10 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     studies, study_problems = validate_studies(files, taxonomy, root, today)
     search_paths, search_strays = search_files((data_dir / "searches").resolve())
     searches, search_problems = validate_searches(search_paths, review.screening, [p.stem for p in files], root, today)
+    review_shown = display_path(data_dir / "review.yaml")
+    problems += membership.check_config(review, taxonomy, review_doc, review_shown)
+    if not study_problems and not search_problems:
+        search_problems = membership.check_records(review, studies, searches, root)
     problems = sorted(problems + stray + study_problems + search_strays + search_problems)
     if problems:
         raise InvalidData(problems)

@@ -27,6 +27,17 @@ class Prisma(_Strict):
     included: int = Field(ge=0)
 
 
+class IncludedList(_Strict):
+    """Where the map keeps the source review's list of included studies, and how records say so."""
+
+    search: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Id of the search record (data/searches/<search>.yaml) holding the review's included studies."""
+    facet: str
+    """Single facet of the taxonomy saying whether the review included a record."""
+    value: str
+    """The facet's value for records an include of that search links (e.g. probable)."""
+
+
 class SourceReview(_Strict):
     authors: tuple[str, ...]
     title: str
@@ -39,6 +50,8 @@ class SourceReview(_Strict):
     arxiv: str
     prisma: Prisma
     scope: str
+    included_list: IncludedList | None = None
+    """The review's included studies as a search record; none: the map does not track membership."""
 
     @property
     def citation(self) -> str:
@@ -151,6 +164,8 @@ def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
     """Every facet name review.yaml gives (gap map and site), with where it is (a YAML path)."""
     for axis in ("rows", "columns", "colour"):
         yield ("gap_map", axis), getattr(review.gap_map, axis)
+    if review.source_review.included_list is not None:
+        yield ("source_review", "included_list", "facet"), review.source_review.included_list.facet
     s = review.site
     named: list[tuple[Loc, str | tuple[str, ...] | None]] = [
         (("site", "home", "facets"), s.home.facets),
@@ -158,6 +173,7 @@ def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
         (("site", "trends", "over_time"), s.trends.over_time),
         (("site", "trends", "share_per_year"), s.trends.share_per_year),
         (("site", "trends", "single_facets"), s.trends.single_facets),
+        (("site", "trends", "before_after"), s.trends.before_after),
         (("site", "explore", "columns"), s.explore.columns),
         (("site", "related", "facets"), s.related.facets),
         (("site", "roles", "publication_type"), s.roles.publication_type),
@@ -169,4 +185,3 @@ def facet_references(review: Review) -> Iterator[tuple[Loc, str]]:
         elif value is not None:
             for i, name in enumerate(value):
                 yield (*loc, i), name
-

@@ -27,6 +27,9 @@ class TrendsSite(_Strict):
     """Facets drawn as each value's share of the year's studies."""
     single_facets: tuple[str, ...] = ()
     """Single facets that get a bar chart too (every multi facet has one)."""
+    before_after: tuple[str, ...] = ()
+    """Facets drawn as each value's share of the studies published in the source review's period and
+    of those published after it, sorted by the change (which values rose since the review)."""
 
 
 class HomeSite(_Strict):
@@ -94,5 +97,3 @@ class Site(_Strict):
     def lists_heading(self) -> str:
         """'Datasets and architectures': the heading over the list fields on Trends and study pages."""
         return " and ".join(self.lists).capitalize()
-
-

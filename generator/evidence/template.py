@@ -29,9 +29,10 @@ def _comment(text: str, indent: str = "# ") -> list[str]:
 
 
 def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: str | None = None, doi: str | None = None,
-                    **bibliographic: object) -> str:
+                    facet_values: dict[str, str] | None = None, **bibliographic: object) -> str:
     """The commented template; bibliographic may prefill authors, authors_truncated, year, venue, url
-    and verified (e.g. from a search candidate), the categories stay for a person to code."""
+    and verified (e.g. from a search candidate), the categories stay for a person to code. facet_values
+    presets single facets known from where the study came from (e.g. membership of the source review)."""
     model = record_model(taxonomy)
     filled: dict[str, object] = {
         "id": study_id, "title": title, "doi": doi, "added": today.isoformat(),
@@ -49,6 +50,8 @@ def render_template(study_id: str, taxonomy: Taxonomy, today: dt.date, title: st
             for v in facet.values:
                 lines += _comment(f"{v.slug}: {v.definition}", "#   ")
             value: object = [] if facet.multi else (slug_of(facet.default) if facet.default is not None else None)
+            if not facet.multi and facet_values and name in facet_values:
+                value = facet_values[name]
             if isinstance(value, list):
                 lines.append(f"{name}: []")
             else:

@@ -132,6 +132,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     run = args.run or dt.date.today()
     if run > dt.date.today():
         return _err(f"--run {run.isoformat()} is in the future; give the day the search was run")
+    if args.kind == "manual" and not (args.query or args.description):
+        return _err("--kind manual needs --query or --description: say what was searched, where and how")
     search_id = args.id or f"{run.isoformat()}-{args.source}"
     if not re.fullmatch(SLUG[1:-1], search_id):
         return _err(f"--id '{search_id}' is not a slug; use lowercase ascii letters, digits and hyphens")
@@ -156,8 +158,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"nothing new: every entry is already a candidate of an earlier search; {target} not written "
               "(give --keep to record the run anyway)")
         return EXIT_OK
-    meta = {"id": search_id, "source": args.source, "kind": "file", "description": args.description,
-            "query": args.query, "file": path.name, "run": run}
+    # A manual search (topic searches of public pages, citation chasing) lists what a person kept: the
+    # file is their working list, not an export, so it is not named.
+    meta = {"id": search_id, "source": args.source, "kind": args.kind, "description": args.description,
+            "query": args.query, "file": path.name if args.kind == "file" else None, "run": run}
     write_new(target, render_search(meta, candidates))
     print(f"wrote {target}" + (f" (pending candidates scored by {method})" if method else ""))
     return EXIT_OK
@@ -240,8 +244,10 @@ def cmd_include(args: argparse.Namespace) -> int:
     target = args.data / "studies" / f"{study_id}.yaml"
     if target.exists():
         return _err(f"{target} already exists; if the candidate is that study run with --record {study_id}, else give another --id")
+    listed = ds.review.source_review.included_list  # an entry of the source review's list: say so in the record
+    preset = {listed.facet: listed.value} if listed is not None and listed.search == search.id else None
     text = render_template(
-        study_id, ds.taxonomy, dt.date.today(), cand.title, cand.doi, authors=list(cand.authors),
+        study_id, ds.taxonomy, dt.date.today(), cand.title, cand.doi, facet_values=preset, authors=list(cand.authors),
         authors_truncated=cand.authors_truncated, year=cand.year, venue=cand.venue, url=cand.url,
     )
     with target.open("x", encoding="utf-8") as fh:
@@ -400,6 +406,9 @@ def add_commands(sub: Any, data_opt: Callable[[argparse.ArgumentParser], None]) 
     sp.add_argument("--run", type=_date, help="the day the search was run (default: today)")
     sp.add_argument("--query", help="the query as run, when the file is a search export")
     sp.add_argument("--description", help="what was searched, in a sentence")
+    sp.add_argument("--kind", choices=("file", "manual"), default="file",
+                    help="file: an export of a database search (default); manual: studies a person found by hand "
+                         "(topic searches of public pages, citation chasing), listed in FILE")
     sp.add_argument("--keep", action="store_true", help="write the search record even when every entry is an earlier candidate")
     data_opt(sp)
     sp.set_defaults(func=cmd_import)

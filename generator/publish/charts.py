@@ -19,6 +19,7 @@ import pandas as pd
 from ..evidence.dataset import Dataset
 from ..evidence.taxonomy import NOT_REPORTED, Facet
 from . import frame, urls
+from .context import review_period_end
 from .escape import json_for_script
 from .render import render
 
@@ -158,8 +159,9 @@ def per_year(ds: Dataset, df: pd.DataFrame, facet: Facet | None) -> Chart:
     ]
     labels = [facet.label_of(t) for t in order]
     title = f"Studies per year by {lower(facet.label)}"
-    description = (f"Number of studies published each year from {years[0]} to {years[-1]}, stacked by {lower(facet.label)}; "
-                   f"a study with several {lower(facet.label)}s counts once in each.") if years else "No studies yet."
+    several = f"; a study with several {lower(facet.label)}s counts once in each" if facet.multi else ""
+    description = (f"Number of studies published each year from {years[0]} to {years[-1]}, stacked by {lower(facet.label)}"
+                   f"{several}.") if years else "No studies yet."
     base = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
         aria=f"datum.year + ', ' + datum.label + ': ' + {studies_text('datum.count')}")
     chart = base.mark_bar().encode(
@@ -371,10 +373,59 @@ def share_per_year(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
     return Chart(f"{dashed(name)}-share-per-year", title, description, to_spec(chart), Table(header, tuple(table_rows)))
 
 
+def before_after(ds: Dataset, df: pd.DataFrame, facet: Facet) -> Chart:
+    """Each value's share of the studies published up to the end of the source review's period and of
+    those published after it, sorted by the change (site.trends.before_after): what rose since."""
+    name, end = facet.name, review_period_end(ds)
+    periods = [(f"up to {end}", f"-{end}"), (f"since {end + 1}", f"{end + 1}-")]
+    long = frame.long(df, name)
+    totals = [int(df.loc[df["year"] <= end, "id"].nunique()), int(df.loc[df["year"] > end, "id"].nunique())]
+    counts = [long[long["year"] <= end].groupby(name)["id"].nunique(), long[long["year"] > end].groupby(name)["id"].nunique()]
+    values = facet_values(facet, count_by(df, name))
+
+    def share(i: int, v: str) -> float:
+        return int(counts[i].get(v, 0)) / totals[i] if totals[i] else 0.0
+
+    order = sorted(values, key=lambda v: (-(share(1, v) - share(0, v)), values.index(v)))
+    labels = [facet.label_of(v) for v in order]
+    rows = [
+        {name: v, "label": facet.label_of(v), "period": label, "order": i, "count": int(counts[i].get(v, 0)),
+         "period_total": totals[i], "share": round(share(i, v), 4), "explore": explore(**{name: v, "year": years})}
+        for v in order for i, (label, years) in enumerate(periods)
+    ]
+    title = f"{facet.label}: share of studies up to {end} and since {end + 1}"
+    description = (f"For each {lower(facet.label)}, the share of the {totals[0]} studies published up to {end} (the source review's "
+                   f"period) and of the {totals[1]} published since {end + 1} that report it; a study with several values counts "
+                   "in each. Sorted by the change, largest rise first.")
+    chart = alt.Chart(alt.Data(values=rows), title=title, description=description).transform_calculate(
+        aria=f"datum.label + ', ' + datum.period + ': ' + datum.count + ' of ' + {studies_text('datum.period_total')}",
+    ).mark_bar().encode(
+        y=alt.Y("label:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("period:N", sort=[p for p, _ in periods]),
+        x=alt.X("share:Q", title="Share of the period's studies", axis=alt.Axis(format="%")),
+        color=alt.Color("period:N", title="Published", scale=alt.Scale(domain=[p for p, _ in periods], range=[GREY, BAR])),
+        href="explore:N",
+        description="aria:N",
+        tooltip=[alt.Tooltip("label:N", title=facet.label), alt.Tooltip("period:N", title="Published"),
+                 alt.Tooltip("count:Q", title="Studies"), alt.Tooltip("share:Q", title="Share", format=".0%"),
+                 alt.Tooltip("period_total:Q", title="Studies in the period")],
+    ).properties(**FULL_WIDTH, height=bars_height(len(labels), 30))
+    header = (facet.label, f"Studies up to {end} (of {totals[0]})", f"Studies since {end + 1} (of {totals[1]})", "Change in share")
+    table = Table(header, tuple(
+        (Cell(facet.label_of(v), explore(**{name: v})),
+         *(Cell(f"{int(counts[i].get(v, 0))} ({share(i, v):.0%})", explore(**{name: v, "year": years}), numeric=True)
+           for i, (_, years) in enumerate(periods)),
+         Cell(f"{(share(1, v) - share(0, v)) * 100:+.0f} points", numeric=True))
+        for v in order
+    ))
+    return Chart(f"{dashed(name)}-before-after", title, description, to_spec(chart), table)
+
+
 def over_time(ds: Dataset, df: pd.DataFrame) -> list[Chart]:
     """The time charts review.yaml asks for (site.trends), in that order."""
     t, tax = ds.review.site.trends, ds.taxonomy
     return [per_year_chart(ds, df), *(values_over_time(ds, df, tax[n]) for n in t.over_time),
+            *(before_after(ds, df, tax[n]) for n in t.before_after),
             *(share_per_year(ds, df, tax[n]) for n in t.share_per_year)]
 
 

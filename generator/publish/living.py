@@ -7,9 +7,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from ..evidence.dataset import Dataset
+from ..evidence.membership import Coverage, coverage
 from ..evidence.searches import Candidate, Search
-from .urls import doi_url, href
+from .urls import doi_url, facet_file, href
 
 SCREENING = "screening.md"
 SCREENING_URL = "screening/"
@@ -45,6 +48,12 @@ class Flow:
     def last_run(self) -> dt.date:
         return max(s.run for s in self.searches)
 
+    @property
+    def manual(self) -> bool:
+        """Every run of this source is a manual search (other sources in PRISMA 2020's terms): it records
+        the studies a person kept, not every candidate seen, so there is no count of records screened."""
+        return all(s.kind == "manual" for s in self.searches)
+
 
 def flows(ds: Dataset) -> list[Flow]:
     """Per source, in order of first run: identified, duplicates removed, screened, excluded by reason,
@@ -63,7 +72,8 @@ def flows(ds: Dataset) -> list[Flow]:
                 f.included += 1
             else:
                 f.pending += 1
-    return list(out.values())
+    # Databases and imported lists first, then other sources (manual searches), as PRISMA 2020 draws them.
+    return sorted(out.values(), key=lambda f: f.manual)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,31 @@ def currency(ds: Dataset) -> Currency | None:
     return Currency(max(last.values()), sorted(last.items(), key=lambda kv: (-kv[1].toordinal(), kv[0])), pending, total)
 
 
+
+
+@dataclass(frozen=True)
+class ReviewCoverage:
+    """How much of the source review's included list the map holds, and where each part is listed
+    (Screening page anchors, the membership facet value's page), for Methods and Home."""
+
+    counts: Coverage
+    anchors: dict[str, Markup]
+    """included, pending, excluded -> anchor on the Screening page."""
+    facet_label: str
+    value_label: str
+    value_file: str
+    """The facet value page (docs-relative file) listing the records in the source review."""
+
+
+def review_coverage(ds: Dataset) -> ReviewCoverage | None:
+    """Counted from the search record review.yaml's source_review.included_list names; none without one."""
+    cov = coverage(ds.review, ds.searches)
+    spec = ds.review.source_review.included_list
+    if cov is None or spec is None:
+        return None
+    facet = ds.taxonomy[spec.facet]
+    anchors = {part: Markup(anchor(cov.search.source, part)) for part in ("included", "pending", "excluded")}
+    return ReviewCoverage(cov, anchors, facet.label, facet.label_of(spec.value), facet_file(spec.facet, spec.value))
 
 
 def candidate_link(c: Candidate) -> str | None:

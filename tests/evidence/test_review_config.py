@@ -36,22 +36,25 @@ def test_the_shipped_review_names_only_existing_facets():
 
 
 def test_a_missing_facet_in_a_list_is_reported_where_it_is_written(tmp_path):
-    problems, text = problems_with(tmp_path, "over_time: [tl_approach]", "over_time: [tl_aproach]")
+    problems, text = problems_with(tmp_path, "over_time: [tl_approach, task]", "over_time: [tl_aproach, task]")
     line, col = where(text, "tl_aproach")
     [problem] = problems
     assert problem.startswith(f"{tmp_path / 'data' / 'review.yaml'}:{line}:{col}: error: ")
     assert problem.endswith("site.trends.over_time.0: 'tl_aproach' is not a facet of taxonomy.yaml; did you mean 'tl_approach'? "
                             "(facets: task, application, mri_modality, ml_method, dimensionality, tl_approach, source_domain, "
-                            "label_setting, issues_addressed, brain_mri_specific, compared_with_no_transfer, publication_type, extracted_from)")
+                            "label_setting, issues_addressed, brain_mri_specific, compared_with_no_transfer, publication_type, extracted_from, "
+                            "source_review)")
 
 
 @pytest.mark.parametrize(("old", "new", "where_", "message"), [
     ("rows: application", "rows: applications", "applications", "gap_map.rows: 'applications' is not a facet of taxonomy.yaml; did you mean 'application'?"),
-    ("per_year_by: task", "per_year_by: intervention", "intervention", "site.trends.per_year_by: 'intervention' is not a facet of taxonomy.yaml ("),
+    ("per_year_by: source_review", "per_year_by: intervention", "intervention", "site.trends.per_year_by: 'intervention' is not a facet of taxonomy.yaml ("),
     ("facets: [application, tl_approach, source_domain]", "facets: [application, tl_approach, sauce]", "sauce",
      "site.related.facets.2: 'sauce' is not a facet of taxonomy.yaml ("),
     ("publication_type: publication_type", "publication_type: task", "task\n",
      "site.roles.publication_type: 'task' is a multi facet; the publication type must be a single facet (multi: false)"),
+    ("before_after: [tl_approach]", "before_after: [tl_approachs]", "tl_approachs",
+     "site.trends.before_after.0: 'tl_approachs' is not a facet of taxonomy.yaml; did you mean 'tl_approach'?"),
     ("share_per_year: [compared_with_no_transfer]", "share_per_year: [compared_with_no_transfer, ml_method]", "ml_method",
      "site.trends.share_per_year.1: 'ml_method' is a multi facet; shares of the year's studies need a single facet (multi: false)"),
 ])
@@ -80,7 +83,8 @@ def test_site_section_is_optional_with_generic_defaults():
     s = review.site
     assert s.trends.per_year_by is None and s.trends.over_time == () and s.explore.columns is None and s.related.facets is None
     assert s.roles.publication_type is None and s.lists == ("datasets", "architectures")
-    assert [loc for loc, _ in facet_references(review)] == [("gap_map", "rows"), ("gap_map", "columns"), ("gap_map", "colour")]
+    assert [loc for loc, _ in facet_references(review)] == [
+        ("gap_map", "rows"), ("gap_map", "columns"), ("gap_map", "colour"), ("source_review", "included_list", "facet")]
 
 
 def test_citation_kinds_must_name_values_of_the_publication_type_facet(tmp_path):
@@ -97,3 +101,18 @@ def test_an_unknown_citation_kind_is_refused(tmp_path):
     problems, _ = problems_with(tmp_path, old, old + "    citation_kinds: {preprint: thesis}\n")
     [problem] = problems
     assert "site.roles.citation_kinds.preprint: Input should be 'journal-article', 'conference-paper', 'book-chapter', 'preprint' or 'other'" in problem
+
+
+@pytest.mark.parametrize(("old", "new", "where_", "message"), [
+    ("    facet: source_review\n", "    facet: source_reviews\n", "source_reviews",
+     "source_review.included_list.facet: 'source_reviews' is not a facet of taxonomy.yaml; did you mean 'source_review'?"),
+    ("    facet: source_review\n", "    facet: task\n", "task\n",
+     "source_review.included_list.facet: 'task' is a multi facet; membership needs a single facet (multi: false)"),
+    ("    value: probable\n", "    value: probably\n", "probably",
+     "source_review.included_list.value: 'probably' is not a value of 'source_review' (allowed: probable, added-since)"),
+])
+def test_the_included_list_names_a_single_facet_and_one_of_its_values(tmp_path, old, new, where_, message):
+    problems, text = problems_with(tmp_path, old, new)
+    line, col = where(text, where_, text.index(new))
+    [problem] = problems
+    assert f"review.yaml:{line}:{col}: error: {message}" in problem

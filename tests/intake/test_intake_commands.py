@@ -102,6 +102,7 @@ def test_include_writes_a_prefilled_record_and_edits_only_the_decision(data: Pat
     new = yaml.safe_load((data / "studies" / "muller2019uber.yaml").read_text(encoding="utf-8"))
     assert new["title"].startswith("Über-networks") and new["authors"] == ["Müller, Jörg", "García, Ana"]
     assert new["year"] == 2019 and new["venue"] == "Proceedings of MIDL" and new["task"] == []
+    assert new["source_review"] == "added-since"  # not an entry of the source review's list
     after = path.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [("    decision: pending", "    decision: include"), ("    record: null", "    record: muller2019uber")]
@@ -137,3 +138,27 @@ def test_screen_lists_pending_by_score_then_search_and_key(data: Path, capsys: p
     code, out, err = run(capsys, "screen", "--data", str(data))
     assert code == 0 and "3 pending candidates" in err
     assert [line.split()[1 if line.startswith("[") else 0] for line in out.splitlines()] == ["gs:zotero2021doi", "gs:muller2019uber", "gs:nodate"]
+
+
+def test_include_from_the_source_reviews_list_prefills_membership(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry of the search review.yaml names as the source review's included list becomes a record
+    that says so (source_review: probable); the import's sure match must be marked first."""
+    listed = "2026-11-30-review-2021-included"
+    run(capsys, "import", str(FIX / "scholar.bib"), "--source", "review-2021-included", "--id", listed, "--run", "2026-11-30", "--data", str(data))
+    code, _, err = run(capsys, "include", "muller2019uber", "--data", str(data))
+    assert code == 1 and "doe2020transfer.yaml:1:1: error: source_review: candidate 'doe2020transfer'" in err
+    with (data / "studies" / "doe2020transfer.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("source_review: probable\n")
+    code, _, err = run(capsys, "include", "muller2019uber", "--data", str(data))
+    assert code == 0, err
+    assert "\nsource_review: probable\n" in (data / "studies" / "muller2019uber.yaml").read_text(encoding="utf-8")
+
+
+def test_import_of_a_manual_search_names_no_file_and_says_what_was_searched(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", str(FIX / "scholar.bib"), "--source", "topics", "--kind", "manual", "--data", str(data))
+    assert code == 2 and "--kind manual needs --query or --description" in err
+    code, _, err = run(capsys, "import", str(FIX / "scholar.bib"), "--source", "topics", "--kind", "manual", "--id", "topics",
+                       "--query", "brain MRI transfer learning, public pages", "--data", str(data))
+    assert code == 0, err
+    (s,) = [s for s in load(data).searches if s.id == "topics"]
+    assert (s.kind, s.file, s.query) == ("manual", None, "brain MRI transfer learning, public pages")

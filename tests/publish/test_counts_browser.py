@@ -107,7 +107,7 @@ def _check(core: Any, site: Path, cases: list[tuple[str, int, str]]) -> None:
 def test_every_chart_mark_opens_exactly_its_count(core: Any, real_site: Path) -> None:
     cases = spec_counts(real_site)
     kinds = {where.split(":")[0].split("/")[1] for _, _, where in cases}
-    assert {"gap-map", "top-datasets.vl.json", "top-architectures.vl.json", "per-year-by-task.vl.json"} <= kinds
+    assert {"gap-map", "top-datasets.vl.json", "top-architectures.vl.json", "per-year-by-source-review.vl.json", "tl-approach-before-after.vl.json"} <= kinds
     assert len(cases) > 1000  # every gap-map pair, every bar
     _check(core, real_site, cases)
 

@@ -9,7 +9,7 @@ from .. import frame, gapmatrix
 from ..charts import figure, lower, per_facet_value, per_year_chart
 from ..context import Files, SiteContext, headline, review_short
 from ..gapmatrix import default_chart
-from ..living import currency
+from ..living import currency, review_coverage
 from ..render import render
 
 HOME = "index.md"
@@ -48,7 +48,7 @@ def home(ds: Dataset) -> str:
     return render(
         "home.md.j2", **prose(ds), map=ds.review.map, numbers=headline(ds), review=ds.review.source_review,
         review_short=review_short(ds), key_charts=Markup(home_snippet(ds)), this=HOME,
-        currency=currency(ds),
+        currency=currency(ds), coverage=review_coverage(ds),
     )
 
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ...evidence.dataset import Dataset
 from ...evidence.stats import facet_counts
 from ..context import Files, SiteContext, review_period_end, review_short
-from ..living import SCREENING_URL, anchor, currency, flows
+from ..living import SCREENING_URL, anchor, currency, flows, review_coverage
 from ..render import render
 from ..urls import facet_file, relative
 
@@ -55,7 +55,8 @@ def methods(ds: Dataset) -> str:
     return render(
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,
         extracted=extracted, total=len(ds.studies), end=review_period_end(ds), this=METHODS,
-        living=living_flow(ds), currency=currency(ds),
+        living=living_flow(ds), currency=currency(ds), coverage=review_coverage(ds),
+        manual_sources=[f.source for f in flows(ds) if f.manual],
     )
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from ...evidence.dataset import Dataset
+from ...evidence.membership import included_list, members
 from ...evidence.records import Study
 from ...evidence.taxonomy import Taxonomy
 from .. import bibtex, ris
 from ..context import Files, SiteContext
 from ..frontmatter import front_matter
+from ..living import anchor
 from ..related import related, related_facets
 from ..render import render
 from ..urls import doi_url, facet_file, href, study_file
@@ -57,7 +59,18 @@ def json_ld(study: Study, taxonomy: Taxonomy, publication_type: str = "") -> dic
     return data
 
 
-def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]]) -> str:
+def source_entries(ds: Dataset) -> dict[str, dict[str, Any]]:
+    """Record id -> the entry of the source review's included list that links it (key, search, where it is listed)."""
+    found = included_list(ds.review, ds.searches)
+    if found is None:
+        return {}
+    _, search = found
+    where = "screening.md#" + anchor(search.source, "included")
+    return {rid: {"key": c.key, "search": search.id, "file": where} for rid, c in members(search).items()}
+
+
+def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]],
+         source_entry: dict[str, Any] | None = None) -> str:
     tax, site = ds.taxonomy, ds.review.site
     kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
@@ -77,10 +90,12 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
         bibtex=bibtex.entry(study, kind), ris=ris.record(study, tax, kind), lists=site.lists, lists_heading=site.lists_heading,
         related_labels=", ".join(tax[f].label for f in related_facets(tax, site)),
         related=[{"study": s, "file": study_file(s.id), "shared": n} for s, n in related_studies],
+        source_entry=source_entry,
     )
     return front_matter(meta) + body
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
-    return {study_file(s.id): page(s, ds, ctx, rel[s.id]) for s in sorted(ds.studies, key=lambda s: s.id)}
+    entries = source_entries(ds)
+    return {study_file(s.id): page(s, ds, ctx, rel[s.id], entries.get(s.id)) for s in sorted(ds.studies, key=lambda s: s.id)}

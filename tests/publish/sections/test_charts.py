@@ -147,16 +147,28 @@ def test_table_links_lead_to_explore_relative_to_the_page(real_site):
 # ------------------------------------------------------------------ one test per chart family
 
 
-def test_studies_per_year_by_task(real_site):
-    spec = load(real_site, "per-year-by-task")
-    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "task"))
+def test_studies_per_year_by_source_review_membership(real_site):
+    """The per-year chart shows the two eras apart: studies in the source review's list and those added since."""
+    spec = load(real_site, "per-year-by-source-review")
+    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "source_review"))
+    got = Counter()
+    for d in values(spec):
+        got[(d["year"], d["source_review"])] += d["count"]
+        assert query(d["explore"]) == {"source_review": d["source_review"], "year": f"{d['year']}-{d['year']}"}
+    assert got == expected
+    assert {v for _, v in expected} == {"probable", "added-since"}
+    assert sum(n for (_, v), n in expected.items() if v == "probable") == 102
+    years = [r["year"] for r in RECORDS]
+    assert encoding(spec)["x"]["scale"]["domain"] == list(range(min(years), max(years) + 1))
+
+
+def test_task_over_time(real_site):
+    spec = load(real_site, "task-over-time")
     got = Counter()
     for d in values(spec):
         got[(d["year"], d["task"])] += d["count"]
-        assert query(d["explore"]) == {"task": d["task"], "year": f"{d['year']}-{d['year']}"}
-    assert got == expected
-    years = [r["year"] for r in RECORDS]
-    assert encoding(spec)["x"]["scale"]["domain"] == list(range(min(years), max(years) + 1))
+    expected = Counter((r["year"], t) for r in RECORDS for t in slugs(r, "task"))
+    assert {k: v for k, v in got.items() if v} == expected
 
 
 def test_studies_per_facet_value_sorted_with_not_reported_as_a_bar(real_site):
@@ -304,3 +316,29 @@ def test_hostile_record_text_stays_text_in_chart_pages(tmp_path_factory):
     assert any(HOSTILE in text(th) for th in table)
     gap = load(site, "gap-map")
     assert any(HOSTILE in t for d in values(gap) for t in d["titles"])
+
+
+def test_tl_approach_before_and_after_the_review_period(real_site):
+    """Each approach's share of the studies up to 2020 and since 2021, largest rise first: the approaches
+    added since the review (self-supervised pretraining, foundation models) show as rises."""
+    spec = load(real_site, "tl-approach-before-after")
+    before = [r for r in RECORDS if r["year"] <= 2020]
+    after = [r for r in RECORDS if r["year"] > 2020]
+    got = {(d["tl_approach"], d["period"]): (d["count"], d["period_total"]) for d in values(spec)}
+    for period, group in (("up to 2020", before), ("since 2021", after)):
+        counts = Counter(v for r in group for v in slugs(r, "tl_approach"))
+        assert {v: n for (v, p), (n, _) in got.items() if p == period and n} == counts
+        assert {t for (_, p), (_, t) in got.items() if p == period} == {len(group)}
+    for d in values(spec):
+        years = "-2020" if d["period"] == "up to 2020" else "2021-"
+        assert query(d["explore"]) == {"tl_approach": d["tl_approach"], "year": years}
+
+    def change(v):
+        return got[(v, "since 2021")][0] / len(after) - got[(v, "up to 2020")][0] / len(before)
+
+    order = encoding(spec)["y"]["sort"]
+    shown = list(dict.fromkeys(d["tl_approach"] for d in values(spec)))
+    assert [change(v) for v in shown] == sorted((change(v) for v in shown), reverse=True)
+    assert len(order) == len(shown)
+    assert got[("foundation-model", "up to 2020")][0] == 0 and got[("foundation-model", "since 2021")][0] == 5
+    assert change("self-supervised-pretraining") > 0.1

@@ -53,10 +53,10 @@ def test_every_chart_renders_without_errors_or_offsite_requests(watched, real_se
 
 
 def test_home_shows_the_three_key_charts(watched, real_server):
-    """Home embeds charts.home_snippet(): studies per year by task, applications and the gap map."""
+    """Home embeds charts.home_snippet(): studies per year by source-review membership, applications and the gap map."""
     watched.page.goto(real_server)
     names = watched.page.eval_on_selector_all("[data-em-chart]", "els => els.map(e => e.dataset.emChart)")
-    assert names == ["per-year-by-task", "by-application", "gap-map"]
+    assert names == ["per-year-by-source-review", "by-application", "gap-map"]
     watched.page.wait_for_function(ALL_DRAWN, timeout=20_000)
     clean(watched)
 

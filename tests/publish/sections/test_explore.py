@@ -235,3 +235,24 @@ def test_no_record_value_can_end_the_html_block(tmp_path: Path) -> None:
     assert len(rows) == 2
     cells = {text(r.xpath("./td[1]/a")[0]): text(r.xpath("./td[4]")[0]) for r in rows}
     assert cells["First line second **bold** [link](x) <b>tag</b>"] == "V # Heading"
+
+
+def test_the_approaches_added_since_the_review_are_filters_charts_and_gap_map_values():
+    """The tl_approach values added for studies since 2021 have definitions and reach every view."""
+    from conftest import DATA
+
+    from generator.evidence.dataset import load
+    from generator.publish import charts, frame, gapmatrix
+    from generator.publish.sections.explore import explore_data
+
+    ds = load(DATA)
+    added = ["self-supervised-pretraining", "foundation-model", "source-free-adaptation", "federated-learning"]
+    facet = ds.taxonomy["tl_approach"]
+    assert all(facet.by_slug[v].definition for v in added)
+    (filt,) = [f for f in explore_data(ds)["facets"] if f["name"] == "tl_approach"]
+    assert set(added) <= {slug for slug, _ in filt["values"]}
+    df = frame.studies(ds)
+    chart = charts.per_facet_value(ds, df, facet)
+    assert all(any(row[0].text == facet.label_of(v) and int(row[1].text) > 0 for row in chart.table.rows) for v in added)
+    gm = gapmatrix.matrix(ds, gapmatrix.studies(ds, df), ds.taxonomy["application"], facet)
+    assert set(added) <= {v["value"] for v in gm.spec["usermeta"]["gap_map"]["columns"]["values"]}

@@ -182,7 +182,8 @@ def test_real_data_downloads_parse_back(real_files):
     lib = bibtexparser.parse_string(real_files["data/studies.bib"], append_middleware=[LatexDecodingMiddleware()])
     assert lib.failed_blocks == [] and len(lib.entries) == len(recs)
     for e in lib.entries:
-        assert e.fields_dict["title"].value == recs[e.key]["title"]
+        # pylatexenc decodes {\textasciicircum} (our export of ^, e.g. in "SSL^2") as U+02C6, not ^
+        assert e.fields_dict["title"].value.replace("\u02c6", "^") == recs[e.key]["title"]
     entries = rispy.loads(real_files["data/studies.ris"])
     assert len(entries) == len(recs)
     for e in entries:

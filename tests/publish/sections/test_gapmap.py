@@ -132,3 +132,11 @@ def test_map_page_table_has_counts_and_totals(real_site):
         assert nums[-1] == sum(1 for r in RECORDS if a in slugs(r, ROWS))
     totals = [int(text(td)) for td in body[-1].xpath("./td")]
     assert totals == [sum(1 for r in RECORDS if b in slugs(r, COLUMNS)) for b in columns] + [len(RECORDS)]
+
+
+def test_source_review_membership_crosses_any_facet(real_site):
+    """In the source review vs added since, against the TL approach and the application, both ways."""
+    for rows, columns in (("source_review", "tl_approach"), ("application", "source_review")):
+        check_pair(pair(real_site, rows, columns), rows, columns)
+    counts = Counter(v for r in RECORDS for v in slugs(r, "source_review"))
+    assert counts["probable"] == 102 and counts["added-since"] == len(RECORDS) - 102

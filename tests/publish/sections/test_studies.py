@@ -210,3 +210,22 @@ def test_a_link_field_cannot_become_markup_on_the_study_page(fixture_ds, hostile
     links = {a.text_content(): a.get("href") for a in tree.xpath('//div[@class="em-links"]//a')}
     assert links[hostile] == href(hostile)
     assert links["10.1000/[x](/y onfocus=alert(1))"].startswith("https://doi.org/10.1000/%5Bx%5D%28")
+
+
+def test_about_this_record_shows_provenance_and_the_source_review_entry(real_site):
+    """A record of the source review's list names its entry there; its verification note, including one
+    saying the authors came from a bibliography or that the study is borderline, is shown as written."""
+    about = {}
+    for study_id in ("wang2019alzheimer", "chen2020generalization-pet", "kori2019zero"):
+        doc = article(study_page(real_site, study_id))
+        (ul,) = doc.xpath("//h2[starts-with(@id, 'about-this-record')]/following-sibling::ul[1]")
+        about[study_id] = text(ul)
+    assert ("In the source review's included list: entry wang2019alzheimer of the search record 2026-11-30-review-2021-included "
+            "(Screening)") in about["wang2019alzheimer"]
+    assert "Authors not seen on a public page: taken from the bibliography of the source review's first author." in about["wang2019alzheimer"]
+    assert "How it was verified (the curator's provenance note):" in about["chen2020generalization-pet"]
+    assert "this is PET/MRI rather than a pure brain-MRI study" in about["chen2020generalization-pet"]
+    assert "entry chen2020generalization2 of the search record" in about["chen2020generalization-pet"]
+    assert "re-verify (arXiv 1908.06213)" in about["kori2019zero"] and "source review's included list" not in about["kori2019zero"]
+    link = article(study_page(real_site, "wang2019alzheimer")).xpath("//a[text()='Screening']/@href")
+    assert link == ["../../screening/#src-review-2021-included-included"]
