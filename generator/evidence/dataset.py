@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from . import site
 from .records import Study
+from .releases import Release, load_releases
 from .review import Review, parse_review
 from .searches import Search, search_files, validate_searches
 from .taxonomy import Taxonomy, parse_taxonomy
@@ -32,6 +33,8 @@ class Dataset:
     """The folder that holds data/ (the repository): record paths are relative to it."""
     searches: tuple[Search, ...] = ()
     """Search runs of data/searches/, oldest first (none when the folder is missing)."""
+    releases: tuple[Release, ...] = ()
+    """Release snapshots of releases/ beside data/, oldest version first, their checksums checked."""
 
     @property
     def last_added(self) -> dt.date | None:
@@ -153,7 +156,8 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     studies, study_problems = validate_studies(files, taxonomy, root, today)
     search_paths, search_strays = search_files((data_dir / "searches").resolve())
     searches, search_problems = validate_searches(search_paths, review.screening, [p.stem for p in files], root, today)
-    problems = sorted(problems + stray + study_problems + search_strays + search_problems)
+    releases, release_problems = load_releases(root / "releases", root)
+    problems = sorted(problems + stray + study_problems + search_strays + search_problems + release_problems)
     if problems:
         raise InvalidData(problems)
-    return Dataset(taxonomy, review, tuple(studies), root, tuple(searches))
+    return Dataset(taxonomy, review, tuple(studies), root, tuple(searches), releases)

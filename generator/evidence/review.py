@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .site import Site
 
@@ -18,6 +19,8 @@ class MapInfo(_Strict):
     short_title: str
     description: str
     license: str
+    maintainers: tuple[str, ...] = ()
+    """Who to credit when the map is cited ("Family, Given" or an organisation); default: '<short_title> contributors'."""
 
 
 class Prisma(_Strict):
@@ -77,6 +80,46 @@ DEFAULT_SCREENING = Screening(exclusion_reasons=(
 """Used when review.yaml has no screening section, so older data folders keep loading."""
 
 
+CALVER = re.compile(r"^(20[0-9]{2})\.(0[1-9]|1[0-2])(\.[1-9][0-9]?)?$")
+"""A release's calendar version: YEAR.MONTH (2026.11), with .N for a further release in the same month."""
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[!#-;=?-_a-~]+$"
+
+
+class Living(_Strict):
+    """Whether the map is still updated, and how often its searches are rerun."""
+
+    status: Literal["living", "paused", "archived"] = "living"
+    cadence: Literal["weekly", "monthly", "quarterly", "twice-yearly", "yearly", "none"] = "monthly"
+    """How often the searches are rerun and a release is cut; 'none' for a paused or archived map."""
+    note: str | None = Field(None, min_length=1, max_length=500)
+    """A sentence shown with the status, e.g. why the map is paused or where it continues."""
+
+    def model_post_init(self, _: Any) -> None:
+        if self.status == "living" and self.cadence == "none":
+            raise ValueError("a living map has an update cadence; set cadence, or status: paused or archived")
+        if self.status == "archived" and self.cadence != "none":
+            raise ValueError("an archived map is no longer updated; set cadence: none")
+
+
+class Releases(_Strict):
+    """DOIs minted for the releases under releases/ (Zenodo mints them after the GitHub release)."""
+
+    concept_doi: str | None = Field(None, pattern=DOI_PATTERN)
+    """The DOI of every version together (Zenodo's concept DOI)."""
+    dois: dict[str, str] = Field(default_factory=dict)
+    """Version -> the DOI of that version."""
+
+    @field_validator("dois")
+    @classmethod
+    def _versions(cls, value: dict[str, str]) -> dict[str, str]:
+        for version, doi in value.items():
+            if not CALVER.match(version):
+                raise ValueError(f"{version!r} is not a calendar version such as 2026.11")
+            if not isinstance(doi, str) or not re.match(DOI_PATTERN, doi):
+                raise ValueError(f"{version}: {doi!r} is not a bare DOI such as 10.5281/zenodo.1234567")
+        return value
+
+
 class Review(_Strict):
     map: MapInfo
     source_review: SourceReview
@@ -84,6 +127,9 @@ class Review(_Strict):
     """Which facets the pages feature (generator/evidence/site.py)."""
     gap_map: GapMap
     screening: Screening = DEFAULT_SCREENING
+    living: Living = Living()
+    """The map's status and update cadence (shown on every page when archived)."""
+    releases: Releases = Releases()
 
 
 def parse_review(data: Any) -> Review:

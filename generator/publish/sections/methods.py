@@ -6,8 +6,9 @@ from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
 from ...evidence.stats import facet_counts
+from .. import mapcite
 from ..context import Files, SiteContext, review_period_end, review_short
-from ..living import SCREENING_URL, anchor, currency, flows
+from ..living import SCREENING_URL, anchor, currency, flows, status
 from ..render import render
 from ..urls import facet_file, relative
 
@@ -40,7 +41,7 @@ def living_flow(ds: Dataset) -> Markup:
     return Markup(render("prisma_living.html.j2", flows=out)) if out else Markup("")
 
 
-def methods(ds: Dataset) -> str:
+def methods(ds: Dataset, site_url: str | None = None) -> str:
     facets = [
         {"facet": f, "file": facet_file(f.name),
          "values": [{"label": f.label_of(slug), "slug": slug, "file": facet_file(f.name, slug),
@@ -55,9 +56,9 @@ def methods(ds: Dataset) -> str:
     return render(
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,
         extracted=extracted, total=len(ds.studies), end=review_period_end(ds), this=METHODS,
-        living=living_flow(ds), currency=currency(ds),
+        living=living_flow(ds), currency=currency(ds), living_status=status(ds), cite=mapcite.view(ds, site_url, METHODS),
     )
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    return {METHODS: methods(ds)}
+    return {METHODS: methods(ds, ctx.site_url)}

@@ -12,6 +12,7 @@ from .. import bibtex, ris
 from ..context import Files, SiteContext
 from ..frontmatter import front_matter
 from ..related import related, related_facets
+from ..releasediff import Event, histories, of_data
 from ..render import render
 from ..urls import doi_url, facet_file, href, study_file
 
@@ -57,7 +58,19 @@ def json_ld(study: Study, taxonomy: Taxonomy, publication_type: str = "") -> dic
     return data
 
 
-def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]]) -> str:
+def history_view(events: list[Event] | None, released: bool) -> list[dict[str, Any]] | None:
+    """A study's history across releases for its page; None when the map has no release yet."""
+    if not released:
+        return None
+    return [
+        {"version": e.version, "file": f"changes/{e.version}.md" if e.version else "changes/index.md", "kind": e.kind,
+         "fields": (e.change.recategorised or e.change.corrected) if e.change else ()}
+        for e in events or []
+    ]
+
+
+def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]],
+         history: list[dict[str, Any]] | None = None) -> str:
     tax, site = ds.taxonomy, ds.review.site
     kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
@@ -77,10 +90,15 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
         bibtex=bibtex.entry(study, kind), ris=ris.record(study, tax, kind), lists=site.lists, lists_heading=site.lists_heading,
         related_labels=", ".join(tax[f].label for f in related_facets(tax, site)),
         related=[{"study": s, "file": study_file(s.id), "shared": n} for s, n in related_studies],
+        history=history,
     )
     return front_matter(meta) + body
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
-    return {study_file(s.id): page(s, ds, ctx, rel[s.id]) for s in sorted(ds.studies, key=lambda s: s.id)}
+    events = histories(ds.releases, of_data(ds)) if ds.releases else {}
+    return {
+        study_file(s.id): page(s, ds, ctx, rel[s.id], history_view(events.get(s.id), bool(ds.releases)))
+        for s in sorted(ds.studies, key=lambda s: s.id)
+    }
