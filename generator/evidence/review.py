@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .site import Site
 
@@ -94,11 +95,13 @@ class Living(_Strict):
     note: str | None = Field(None, min_length=1, max_length=500)
     """A sentence shown with the status, e.g. why the map is paused or where it continues."""
 
-    def model_post_init(self, _: Any) -> None:
+    @model_validator(mode="after")
+    def _consistent(self) -> Living:
         if self.status == "living" and self.cadence == "none":
-            raise ValueError("a living map has an update cadence; set cadence, or status: paused or archived")
+            raise PydanticCustomError("cadence", "a living map has an update cadence; set cadence, or status: paused or archived")
         if self.status == "archived" and self.cadence != "none":
-            raise ValueError("an archived map is no longer updated; set cadence: none")
+            raise PydanticCustomError("cadence", "an archived map is no longer updated; set cadence: none")
+        return self
 
 
 class Releases(_Strict):
@@ -114,9 +117,10 @@ class Releases(_Strict):
     def _versions(cls, value: dict[str, str]) -> dict[str, str]:
         for version, doi in value.items():
             if not CALVER.match(version):
-                raise ValueError(f"{version!r} is not a calendar version such as 2026.11")
+                raise PydanticCustomError("version", "{version} is not a calendar version such as 2026.11", {"version": repr(version)})
             if not isinstance(doi, str) or not re.match(DOI_PATTERN, doi):
-                raise ValueError(f"{version}: {doi!r} is not a bare DOI such as 10.5281/zenodo.1234567")
+                raise PydanticCustomError("doi", "{version}: {doi} is not a bare DOI such as 10.5281/zenodo.1234567",
+                                          {"version": version, "doi": repr(doi)})
         return value
 
 
