@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,11 +204,8 @@ class Event:
     change: StudyChange | None = None
 
 
-def histories(releases: tuple[Release, ...], current: Snapshot | None = None) -> dict[str, list[Event]]:
-    """Each study's events across the releases (oldest first), then its unreleased change, if any."""
-    snaps: list[Snapshot] = [of_release(r) for r in releases]
-    if current is not None:
-        snaps.append(current)
+def histories(snaps: Sequence[Snapshot]) -> dict[str, list[Event]]:
+    """Each study's events across snapshots in order (the releases, then the current data as unreleased)."""
     out: dict[str, list[Event]] = {}
     prev: Snapshot | None = None
     for snap in snaps:

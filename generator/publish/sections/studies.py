@@ -12,7 +12,7 @@ from .. import bibtex, ris
 from ..context import Files, SiteContext
 from ..frontmatter import front_matter
 from ..related import related, related_facets
-from ..releasediff import Event, histories, of_data
+from ..releasediff import Event, histories, of_data, of_release
 from ..render import render
 from ..urls import doi_url, facet_file, href, study_file
 
@@ -97,7 +97,7 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
-    events = histories(ds.releases, of_data(ds)) if ds.releases else {}
+    events = histories([*map(of_release, ds.releases), of_data(ds)]) if ds.releases else {}
     return {
         study_file(s.id): page(s, ds, ctx, rel[s.id], history_view(events.get(s.id), bool(ds.releases)))
         for s in sorted(ds.studies, key=lambda s: s.id)
