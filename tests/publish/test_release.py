@@ -291,3 +291,19 @@ def test_a_doi_in_review_yaml_replaces_the_placeholder(two_releases, tmp_path):
     body = text(html(out, "index.html").xpath("//article")[0])
     assert "Its DOI is 10.5281/zenodo.1234567" in body and "DOI to be minted" not in body
     assert "doi = {10.5281/zenodo.1234567}" in body
+
+
+# --- the map's own release ---------------------------------------------------------------------------
+
+
+def test_the_committed_release_is_valid_and_the_real_site_cites_it(real_site):
+    [first, *_] = load(DATA).releases
+    assert (first.version, first.date, first.manifest.counts.studies) == ("2026.11", dt.date(2026, 11, 30), 152)
+    body = text(html(real_site, "index.html").xpath("//article")[0])
+    assert "This page shows release 2026.11 of 2026-11-30 (152 studies)" in body
+    page = html(real_site, "changes/2026.11/index.html")
+    assert len(section_items(page, "Studies added")) == 152
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(json.loads(CFF_SCHEMA.read_text(encoding="utf-8")))
+    assert [e.message for e in validator.iter_errors(cff)] == []
+    assert cff["version"] == load(DATA).releases[-1].version
