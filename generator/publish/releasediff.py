@@ -114,6 +114,9 @@ class Diff:
     rows_label: str
     columns_label: str
     cells: tuple[CellChange, ...] = field(default=())
+    facets_added: tuple[str, ...] = ()
+    """Labels of facets the new taxonomy has and the old one had not."""
+    facets_removed: tuple[str, ...] = ()
 
     @property
     def recategorised(self) -> tuple[StudyChange, ...]:
@@ -128,16 +131,16 @@ def _label(value: Any) -> str:
 
 def study_change(old: dict[str, Any], new: dict[str, Any], old_tax: Taxonomy, new_tax: Taxonomy) -> StudyChange:
     """Every field that differs, facets first (in the taxonomy's order) with their values' labels."""
-    facet_names = [f.name for f in new_tax.facets] + [f.name for f in old_tax.facets if f.name not in new_tax.by_name]
+    # A facet only one of the two taxonomies has is a change of the taxonomy (Diff.facets_added and
+    # facets_removed), not a re-categorisation of every study.
     out = []
-    for name in facet_names:
-        tax = new_tax if name in new_tax.by_name else old_tax
-        before = facet_slugs(old, name, old_tax) if name in old_tax.by_name else ()
-        after = facet_slugs(new, name, new_tax) if name in new_tax.by_name else ()
+    for facet in new_tax.facets:
+        if facet.name not in old_tax.by_name:
+            continue
+        before, after = facet_slugs(old, facet.name, old_tax), facet_slugs(new, facet.name, new_tax)
         if sorted(before) != sorted(after):
-            facet = tax[name]
-            old_facet = old_tax.by_name.get(name, facet)
-            out.append(FieldChange(name, facet.label, True, tuple(old_facet.label_of(v) for v in before), tuple(facet.label_of(v) for v in after)))
+            old_facet = old_tax[facet.name]
+            out.append(FieldChange(facet.name, facet.label, True, tuple(old_facet.label_of(v) for v in before), tuple(facet.label_of(v) for v in after)))
     for name in [k for k in dict.fromkeys([*old, *new]) if k not in old_tax.by_name and k not in new_tax.by_name and k != "id"]:
         if old.get(name) != new.get(name):
             shown = name in SHOWN_IN_FULL
@@ -190,7 +193,9 @@ def diff(old: Snapshot | None, new: Snapshot) -> Diff:
         CellChange(value_label(rows, a), value_label(columns, b), was.get((a, b), 0), now.get((a, b), 0))
         for a, b in keys if was.get((a, b), 0) != now.get((a, b), 0)
     )
-    return Diff(old, new, added, removed, changed, searches, label[rows], label[columns], cell_changes)
+    facets_added = tuple(f.label for f in new.taxonomy.facets if old and f.name not in old.taxonomy.by_name)
+    facets_removed = tuple(f.label for f in old.taxonomy.facets if f.name not in new.taxonomy.by_name) if old else ()
+    return Diff(old, new, added, removed, changed, searches, label[rows], label[columns], cell_changes, facets_added, facets_removed)
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,21 @@ def test_a_facet_feed_of_the_real_map_carries_its_20_newest_studies():
     assert not feed.bozo and len(feed.entries) == 20
     newest = sorted(sorted(mine, key=lambda s: s.id), key=lambda s: s.added, reverse=True)[:20]
     assert [e.link for e in feed.entries] == [f"https://example.org/map/studies/{s.id}/" for s in newest]
+
+
+def test_a_facet_new_to_the_taxonomy_is_a_taxonomy_change_not_a_recategorisation():
+    import yaml
+
+    from generator.evidence.taxonomy import parse_taxonomy
+
+    raw = yaml.safe_load((DATA / "taxonomy.yaml").read_text(encoding="utf-8"))
+    raw["facets"].append({"name": "source_review", "label": "Source review", "description": "Where it came from.", "multi": False,
+                          "default": "none", "values": [{"value": "none", "label": "None", "definition": "None."},
+                                                        {"value": "valverde-2021", "label": "Valverde 2021", "definition": "The review."}]})
+    wider = parse_taxonomy(raw)
+    old = snap("2026.10", {"a": (["stroke"], [])})
+    new = Snapshot("2026.11", dt.date(2026, 11, 1), {"a": {"id": "a", "title": "Study a", "application": ["stroke"], "tl_approach": [],
+                                                           "source_review": "valverde-2021"}}, wider, (), GAP)
+    d = diff(old, new)
+    assert d.changed == () and d.facets_added == ("Source review",) and d.facets_removed == ()
+    assert diff(new, old).facets_removed == ("Source review",)

@@ -40,6 +40,7 @@ def view(d: Diff, this: str, current: set[str]) -> dict[str, Any]:
         "cells": list(d.cells),
         "first_cells": [c for c in d.cells if c.first],
         "rows": d.rows_label, "columns": d.columns_label,
+        "facets_added": list(d.facets_added), "facets_removed": list(d.facets_removed),
         "old": d.old.version if d.old else None,
         "before": len(d.old.records) if d.old else 0, "after": len(d.new.records),
     }
@@ -63,7 +64,7 @@ def produce(ds: Dataset, ctx: SiteContext) -> Files:
     unreleased = None
     if prev is not None:
         d = diff(prev, of_data(ds))
-        if d.added or d.removed or d.changed or d.searches:
+        if d.added or d.removed or d.changed or d.searches or d.facets_added or d.facets_removed:
             unreleased = view(d, INDEX, current)
     files[INDEX] = front_matter({"title": "Changes"}) + render("changes_index.md.j2", releases=list(reversed(rows)), unreleased=unreleased, this=INDEX,
                           placeholder=mapcite.DOI_PLACEHOLDER, studies=len(ds.studies))
