@@ -134,6 +134,9 @@ def parser() -> argparse.ArgumentParser:
     from .intake.commands import add_commands  # import, include, exclude, screen
 
     add_commands(sub, data_opt)
+    from .publish.release import add_command as add_release  # release VERSION
+
+    add_release(sub, data_opt)
     return p
 
 

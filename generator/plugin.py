@@ -22,13 +22,15 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
 from .evidence.validate import Problem
+from .publish import mapcite
 from .publish.build import generate
 from .publish.context import SiteContext
+from .publish.living import status
 from .publish.writer import MANIFEST, UnsafePath, write_tree
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
-SEARCH_EXCLUDED = ("facets/", "explore/", "whats-new/", "trends/", "map/", "data/")
+SEARCH_EXCLUDED = ("facets/", "explore/", "whats-new/", "trends/", "map/", "data/", "changes/")
 
 
 class EvidenceMapConfig(Config):
@@ -82,6 +84,13 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         self.dataset, self.generated = ds, frozenset(files)
         # once, not per page: Dataset.last_added scans every study (quadratic over 10,000 pages)
         self.update_date = ds.last_added.isoformat() if ds.last_added else None
+        # The footer's version line and the archived banner (overrides/partials/copyright.html, main.html).
+        version, living = mapcite.current(ds), status(ds)
+        config.extra["evidence_map"] = {
+            "version": version.label, "released": version.date.isoformat() if version.date else None,
+            "doi": version.doi, "license": ds.review.map.license, "status": living.status, "status_label": living.label,
+            "status_sentence": living.sentence,
+        }
         # Our template overrides (e.g. no repository-facts request to GitHub) win over the theme's.
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         return config

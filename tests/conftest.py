@@ -87,6 +87,8 @@ def make_project(base: Path, records: list[dict[str, Any]] | None = None, real_d
     (base / "docs").mkdir(exist_ok=True)  # mkdocs checks docs_dir exists before the plugin runs
     if real_data:
         shutil.copytree(DATA, base / "data")
+        if (ROOT / "releases").is_dir():  # the map's release snapshots, as the real site shows them
+            shutil.copytree(ROOT / "releases", base / "releases")
     else:
         make_data(base, records)
     return base

@@ -79,7 +79,7 @@ def test_zizmor_would_catch_credentials_left_in_the_checkout(tmp_path):
     assert "artipacked" in {f["ident"] for f in zizmor(tmp_path / "ci.yml")}
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml", "release.yml"])
 def test_actions_are_pinned_to_commits_and_checkouts_drop_credentials(name):
     lines = [line for line in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert lines
@@ -91,7 +91,7 @@ def test_actions_are_pinned_to_commits_and_checkouts_drop_credentials(name):
             assert step["with"]["persist-credentials"] is False
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml", "discover.yml", "release.yml"])
 def test_least_privilege_and_no_expressions_in_run_lines(name):
     wf = load(name)
     assert wf["permissions"] == {}, "workflow-level permissions must be empty; grant per job"
@@ -300,3 +300,46 @@ if [ "$1 $2" = "pr list" ]; then cat {tmp_path}/open-pr 2>/dev/null || true; fi
     last = gh_log.read_text(encoding="utf-8").splitlines()[-1]
     assert last.startswith(f"pr edit 7 --title Discovery: 4 new candidates to screen ({today})")
     assert len(git("log", "--oneline", "discover/candidates", cwd=remote).splitlines()) == 4  # root, data, two runs
+def test_release_runs_on_version_tags_validates_builds_and_attaches_the_snapshot():
+    wf = load("release.yml")
+    assert set(wf["on"]) == {"push"} and "branches" not in wf["on"]["push"]
+    tags = wf["on"]["push"]["tags"]
+    import fnmatch  # GitHub's tag filters are globs of this kind (*, [0-9])
+
+    for name in ("v2026.11", "2026.11", "2026.11.2"):
+        assert any(fnmatch.fnmatchcase(name, t) for t in tags), name
+    for name in ("latest", "release-1"):
+        assert not any(fnmatch.fnmatchcase(name, t) for t in tags), name
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "write"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    order = [next(i for i, r in enumerate(runs) if needle in r) for needle in
+             (".venv/bin/evidence-map validate", "evidence-map build --strict", "python -m zipfile", "gh release upload")]
+    assert order == sorted(order)
+    upload = next(s for s in job["steps"] if "gh release upload" in s.get("run", ""))
+    assert set(upload["env"]) == {"GH_TOKEN", "GH_REPO"}
+
+
+def test_release_packaging_step_needs_the_committed_snapshot(tmp_path):
+    """The step packages releases/<version>/ for tag v<version> or <version>, and fails with an
+    annotation when the tag names no committed snapshot."""
+    from conftest import make_project
+
+    from generator.cli import main
+
+    script = _step_script("release.yml", "python -m zipfile")
+    project = make_project(tmp_path / "p", [record()])
+    assert main(["release", "2026.11", "--date", "2026-11-30", "--data", str(project / "data"), "-f", str(project / "mkdocs.yml")]) == 0
+    (project / ".venv").symlink_to(BIN.parent)
+    for tag in ("v2026.11", "2026.11"):
+        env = {**os.environ, "RUNNER_TEMP": str(tmp_path), "TAG": tag}
+        ok = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, cwd=project, env=env)
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        import zipfile
+
+        names = set(zipfile.ZipFile(tmp_path / "evidence-map-2026.11.zip").namelist())
+        assert {"2026.11/manifest.json", "2026.11/studies.json", "2026.11/README.md"} <= names
+    env = {**os.environ, "RUNNER_TEMP": str(tmp_path), "TAG": "v2026.12"}
+    bad = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, cwd=project, env=env)
+    assert bad.returncode == 1
+    assert "::error::no snapshot releases/2026.12/ for tag v2026.12; run 'evidence-map release 2026.12', commit it, then tag" in bad.stdout

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from . import membership
 from .records import Study
+from .releases import Release, load_releases
 from .review import Review, facet_references, parse_review
 from .searches import Search, search_files, validate_searches
 from .taxonomy import Taxonomy, parse_taxonomy
@@ -32,6 +33,8 @@ class Dataset:
     """The folder that holds data/ (the repository): record paths are relative to it."""
     searches: tuple[Search, ...] = ()
     """Search runs of data/searches/, oldest first (none when the folder is missing)."""
+    releases: tuple[Release, ...] = ()
+    """Release snapshots of releases/ beside data/, oldest version first, their checksums checked."""
 
     @property
     def last_added(self) -> dt.date | None:
@@ -157,7 +160,8 @@ def load(data_dir: Path, today: dt.date | None = None) -> Dataset:
     problems += membership.check_config(review, taxonomy, review_doc, review_shown)
     if not study_problems and not search_problems:
         search_problems = membership.check_records(review, studies, searches, root)
-    problems = sorted(problems + stray + study_problems + search_strays + search_problems)
+    releases, release_problems = load_releases(root / "releases", root)
+    problems = sorted(problems + stray + study_problems + search_strays + search_problems + release_problems)
     if problems:
         raise InvalidData(problems)
-    return Dataset(taxonomy, review, tuple(studies), root, tuple(searches))
+    return Dataset(taxonomy, review, tuple(studies), root, tuple(searches), releases)

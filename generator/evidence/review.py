@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .site import Site
 
@@ -20,6 +22,8 @@ class MapInfo(_Strict):
     short_title: str
     description: str
     license: str
+    maintainers: tuple[str, ...] = ()
+    """Who to credit when the map is cited ("Family, Given" or an organisation); default: '<short_title> contributors'."""
 
 
 class Prisma(_Strict):
@@ -139,6 +143,47 @@ class Discovery(_Strict):
     @property
     def sources(self) -> list[str]:
         return [name for name in ("openalex", "arxiv") if getattr(self, name) is not None]
+CALVER = re.compile(r"^(20[0-9]{2})\.(0[1-9]|1[0-2])(\.[1-9][0-9]?)?$")
+"""A release's calendar version: YEAR.MONTH (2026.11), with .N for a further release in the same month."""
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[!#-;=?-_a-~]+$"
+
+
+class Living(_Strict):
+    """Whether the map is still updated, and how often its searches are rerun."""
+
+    status: Literal["living", "paused", "archived"] = "living"
+    cadence: Literal["weekly", "monthly", "quarterly", "twice-yearly", "yearly", "none"] = "monthly"
+    """How often the searches are rerun and a release is cut; 'none' for a paused or archived map."""
+    note: str | None = Field(None, min_length=1, max_length=500)
+    """A sentence shown with the status, e.g. why the map is paused or where it continues."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Living:
+        if self.status == "living" and self.cadence == "none":
+            raise PydanticCustomError("cadence", "a living map has an update cadence; set cadence, or status: paused or archived")
+        if self.status == "archived" and self.cadence != "none":
+            raise PydanticCustomError("cadence", "an archived map is no longer updated; set cadence: none")
+        return self
+
+
+class Releases(_Strict):
+    """DOIs minted for the releases under releases/ (Zenodo mints them after the GitHub release)."""
+
+    concept_doi: str | None = Field(None, pattern=DOI_PATTERN)
+    """The DOI of every version together (Zenodo's concept DOI)."""
+    dois: dict[str, str] = Field(default_factory=dict)
+    """Version -> the DOI of that version."""
+
+    @field_validator("dois")
+    @classmethod
+    def _versions(cls, value: dict[str, str]) -> dict[str, str]:
+        for version, doi in value.items():
+            if not CALVER.match(version):
+                raise PydanticCustomError("version", "{version} is not a calendar version such as 2026.11", {"version": repr(version)})
+            if not isinstance(doi, str) or not re.match(DOI_PATTERN, doi):
+                raise PydanticCustomError("doi", "{version}: {doi} is not a bare DOI such as 10.5281/zenodo.1234567",
+                                          {"version": version, "doi": repr(doi)})
+        return value
 
 
 class Review(_Strict):
@@ -150,6 +195,9 @@ class Review(_Strict):
     screening: Screening = DEFAULT_SCREENING
     discovery: Discovery | None = None
     """Saved searches for `evidence-map discover`; None when the map has none."""
+    living: Living = Living()
+    """The map's status and update cadence (shown on every page when archived)."""
+    releases: Releases = Releases()
 
 
 def parse_review(data: Any) -> Review:

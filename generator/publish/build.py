@@ -6,6 +6,7 @@ from ..evidence.dataset import Dataset
 from .context import Files, Producer, SiteContext
 from .sections import (
     assets,
+    changes,
     contribute,
     data_page,
     explore,
@@ -23,7 +24,7 @@ from .sections import (
 PRODUCERS: tuple[Producer, ...] = (
     home.produce, methods.produce, data_page.produce, studies.produce, facets.produce, exports.produce,
     explore.produce, trends.produce, gapmap.produce, whatsnew.produce, contribute.produce, assets.produce,
-    screening.produce,
+    screening.produce, changes.produce,
 )
 """Every section of the site, in order; no section may overwrite another's file."""
 

@@ -133,3 +133,32 @@ def candidate_link(c: Candidate) -> str | None:
     if c.arxiv:
         return href("https://arxiv.org/abs/" + c.arxiv)
     return None
+
+
+CADENCE = {"weekly": "every week", "monthly": "every month", "quarterly": "every three months",
+           "twice-yearly": "twice a year", "yearly": "every year"}
+STATUS_LABELS = {"living": "Living", "paused": "Paused", "archived": "Archived"}
+
+
+@dataclass(frozen=True)
+class Status:
+    """review.yaml's living status as pages and the theme say it."""
+
+    status: str
+    label: str
+    sentence: str
+    last_searched: dt.date | None
+
+
+def status(ds: Dataset) -> Status:
+    living = ds.review.living
+    cur = currency(ds)
+    if living.status == "living":
+        sentence = f"Updated {CADENCE[living.cadence]}: the searches are rerun, new studies coded and a release cut."
+    elif living.status == "paused":
+        sentence = "Updates are paused for now; the map stays as its last release left it."
+    else:
+        sentence = "This map is no longer updated; its data and releases stay available as they are."
+    if living.note:
+        sentence += " " + living.note
+    return Status(living.status, STATUS_LABELS[living.status], sentence, cur.last_searched if cur else None)

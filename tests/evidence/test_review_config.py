@@ -116,3 +116,32 @@ def test_the_included_list_names_a_single_facet_and_one_of_its_values(tmp_path, 
     line, col = where(text, where_, text.index(new))
     [problem] = problems
     assert f"review.yaml:{line}:{col}: error: {message}" in problem
+# --- living status and release DOIs ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "where_", "message"), [
+    ("status: living", "status: archived", "status: archived", "living: an archived map is no longer updated; set cadence: none"),
+    ("cadence: monthly", "cadence: fortnightly", "fortnightly",
+     "living.cadence: Input should be 'weekly', 'monthly', 'quarterly', 'twice-yearly', 'yearly' or 'none'"),
+    ("cadence: monthly", "cadence: none", "status: living",
+     "living: a living map has an update cadence; set cadence, or status: paused or archived"),
+    ("status: living", "status: dormant", "dormant", "living.status: Input should be 'living', 'paused' or 'archived'"),
+    ("  dois: {}", "  dois: {'2026.13': 10.5281/zenodo.1}", "{'2026.13'", "releases.dois: '2026.13' is not a calendar version such as 2026.11"),
+    ("  dois: {}", "  dois: {'2026.11': 'doi:10.5281/zenodo.1'}", "{'2026.11'",
+     "releases.dois: 2026.11: 'doi:10.5281/zenodo.1' is not a bare DOI such as 10.5281/zenodo.1234567"),
+])
+def test_living_status_and_release_dois_are_checked(tmp_path, old, new, where_, message):
+    problems, text = problems_with(tmp_path, old, new)
+    line, col = where(text, where_)
+    assert problems == [f"{tmp_path / 'data' / 'review.yaml'}:{line}:{col}: error: {message}"]
+
+
+def test_without_a_living_section_the_map_is_living_monthly():
+    import yaml
+
+    from tests.conftest import DATA
+
+    data = yaml.safe_load((DATA / "review.yaml").read_text(encoding="utf-8"))
+    data.pop("living"), data.pop("releases")
+    review = parse_review(data)
+    assert (review.living.status, review.living.cadence) == ("living", "monthly") and review.releases.dois == {}

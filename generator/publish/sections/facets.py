@@ -11,8 +11,10 @@ from ...evidence.records import Study
 from ...evidence.stats import facet_counts
 from ...evidence.taxonomy import NOT_REPORTED, Facet
 from ..context import Files, SiteContext
+from ..feeds import FACET_FEED_ENTRIES, atom, facet_feed_file
+from ..frontmatter import front_matter
 from ..render import render
-from ..urls import explore_url, facet_file, study_file
+from ..urls import explore_url, facet_file, facet_url, study_file
 
 INDEX = "facets/index.md"
 
@@ -37,12 +39,19 @@ def explore_file(facet: Facet, slug: str) -> str:
     return "explore/index.md" + explore_url({facet.name: [slug]}).removeprefix("explore/")
 
 
-def value_page(facet: Facet, slug: str, studies: list[Study], total: int) -> str:
+def feed_title(ctx: SiteContext, facet: Facet, slug: str) -> str:
+    return f"{ctx.site_name}: new studies, {facet.label}: {facet.label_of(slug)}"
+
+
+def value_page(facet: Facet, slug: str, studies: list[Study], total: int, ctx: SiteContext | None = None) -> str:
     this = facet_file(facet.name, slug)
-    return render(
+    feed = facet_feed_file(facet.name, slug)
+    # The feed's autodiscovery <link> goes in the page's head (overrides/partials/feed-link.html).
+    head = front_matter({"topic_feed": feed, "topic_feed_title": feed_title(ctx or SiteContext(), facet, slug)})
+    return head + render(
         "facet_value.md.j2", facet=facet, label=facet.label_of(slug), definition=definition(facet, slug),
         count=len(studies), total=total, this=this, facet_index=facet_file(facet.name), facets_index=INDEX,
-        explore=explore_file(facet, slug),
+        explore=explore_file(facet, slug), feed=feed, feed_entries=FACET_FEED_ENTRIES,
         studies=[{"study": s, "file": study_file(s.id)} for s in studies],
     )
 
@@ -72,5 +81,9 @@ def produce(ds: Dataset, ctx: SiteContext) -> Files:
         files[facet_file(facet.name)] = facet_index(facet, ds)
         groups = by_value(ds.studies, facet)
         for slug, _ in facet_counts(ds.studies, facet):
-            files[facet_file(facet.name, slug)] = value_page(facet, slug, groups.get(slug, []), len(ds.studies))
+            in_value = groups.get(slug, [])
+            files[facet_file(facet.name, slug)] = value_page(facet, slug, in_value, len(ds.studies), ctx)
+            files[facet_feed_file(facet.name, slug)] = atom(
+                ctx, in_value, facet_feed_file(facet.name, slug), facet_url(facet.name, slug), feed_title(ctx, facet, slug),
+                f"The newest studies of the map with {facet.label}: {facet.label_of(slug)}.")
     return files

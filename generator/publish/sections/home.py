@@ -5,11 +5,11 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
-from .. import frame, gapmatrix
+from .. import frame, gapmatrix, mapcite
 from ..charts import figure, lower, per_facet_value, per_year_chart
 from ..context import Files, SiteContext, headline, review_short
 from ..gapmatrix import default_chart
-from ..living import currency, review_coverage
+from ..living import currency, review_coverage, status
 from ..render import render
 
 HOME = "index.md"
@@ -44,13 +44,13 @@ def prose(ds: Dataset) -> dict[str, str]:
     return {"gap_rows": lower(rows.label), "gap_columns": lower(columns.label), "trends": trends}
 
 
-def home(ds: Dataset) -> str:
+def home(ds: Dataset, site_url: str | None = None) -> str:
     return render(
         "home.md.j2", **prose(ds), map=ds.review.map, numbers=headline(ds), review=ds.review.source_review,
         review_short=review_short(ds), key_charts=Markup(home_snippet(ds)), this=HOME,
-        currency=currency(ds), coverage=review_coverage(ds),
+        currency=currency(ds), coverage=review_coverage(ds), living_status=status(ds), cite=mapcite.view(ds, site_url, HOME),
     )
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    return {HOME: home(ds)}
+    return {HOME: home(ds, ctx.site_url)}

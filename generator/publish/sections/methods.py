@@ -6,8 +6,9 @@ from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
 from ...evidence.stats import facet_counts
+from .. import mapcite
 from ..context import Files, SiteContext, review_period_end, review_short
-from ..living import SCREENING_URL, anchor, currency, flows, review_coverage
+from ..living import SCREENING_URL, anchor, currency, flows, review_coverage, status
 from ..render import render
 from ..urls import facet_file, relative
 
@@ -40,7 +41,7 @@ def living_flow(ds: Dataset) -> Markup:
     return Markup(render("prisma_living.html.j2", flows=out)) if out else Markup("")
 
 
-def methods(ds: Dataset) -> str:
+def methods(ds: Dataset, site_url: str | None = None) -> str:
     facets = [
         {"facet": f, "file": facet_file(f.name),
          "values": [{"label": f.label_of(slug), "slug": slug, "file": facet_file(f.name, slug),
@@ -56,9 +57,9 @@ def methods(ds: Dataset) -> str:
         "methods.md.j2", review=ds.review.source_review, map=ds.review.map, prisma=prisma(ds), facets=facets,
         extracted=extracted, total=len(ds.studies), end=review_period_end(ds), this=METHODS,
         living=living_flow(ds), currency=currency(ds), coverage=review_coverage(ds),
-        manual_sources=[f.source for f in flows(ds) if f.manual],
+        manual_sources=[f.source for f in flows(ds) if f.manual], living_status=status(ds), cite=mapcite.view(ds, site_url, METHODS),
     )
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    return {METHODS: methods(ds)}
+    return {METHODS: methods(ds, ctx.site_url)}

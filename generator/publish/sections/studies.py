@@ -14,6 +14,7 @@ from ..context import Files, SiteContext
 from ..frontmatter import front_matter
 from ..living import anchor
 from ..related import related, related_facets
+from ..releasediff import Event, histories, of_data, of_release
 from ..render import render
 from ..urls import doi_url, facet_file, href, study_file
 
@@ -69,8 +70,19 @@ def source_entries(ds: Dataset) -> dict[str, dict[str, Any]]:
     return {rid: {"key": c.key, "search": search.id, "file": where} for rid, c in members(search).items()}
 
 
+def history_view(events: list[Event] | None, released: bool) -> list[dict[str, Any]] | None:
+    """A study's history across releases for its page; None when the map has no release yet."""
+    if not released:
+        return None
+    return [
+        {"version": e.version, "file": f"changes/{e.version}.md" if e.version else "changes/index.md", "kind": e.kind,
+         "fields": (e.change.recategorised or e.change.corrected) if e.change else ()}
+        for e in events or []
+    ]
+
+
 def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]],
-         source_entry: dict[str, Any] | None = None) -> str:
+         source_entry: dict[str, Any] | None = None, history: list[dict[str, Any]] | None = None) -> str:
     tax, site = ds.taxonomy, ds.review.site
     kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
@@ -91,6 +103,7 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
         related_labels=", ".join(tax[f].label for f in related_facets(tax, site)),
         related=[{"study": s, "file": study_file(s.id), "shared": n} for s, n in related_studies],
         source_entry=source_entry,
+        history=history,
     )
     return front_matter(meta) + body
 
@@ -98,4 +111,8 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
     entries = source_entries(ds)
-    return {study_file(s.id): page(s, ds, ctx, rel[s.id], entries.get(s.id)) for s in sorted(ds.studies, key=lambda s: s.id)}
+    events = histories([*map(of_release, ds.releases), of_data(ds)]) if ds.releases else {}
+    return {
+        study_file(s.id): page(s, ds, ctx, rel[s.id], entries.get(s.id), history_view(events.get(s.id), bool(ds.releases)))
+        for s in sorted(ds.studies, key=lambda s: s.id)
+    }

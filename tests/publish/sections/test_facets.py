@@ -108,3 +108,48 @@ def test_facet_pages_are_produced_for_an_empty_map(tmp_path):
 def test_real_data_value_pages_list_the_right_studies(real_site):
     for (facet, slug), ids in expected_pages(real_records()).items():
         assert listed(real_site, facet, slug) == ids, (facet, slug)
+
+
+# --- a feed per facet value --------------------------------------------------------------------
+
+
+def test_each_value_page_links_its_own_feed_in_head_and_body(site):
+    doc = page(site, "facets/application/brain-tumor/index.html")
+    links = doc.xpath("//head/link[@rel='alternate'][@type='application/atom+xml']")
+    hrefs = [resolve("facets/application/brain-tumor/", link.get("href")) for link in links]
+    assert hrefs == ["feed.xml", "feed-application-brain-tumor.xml"]  # beside the site feed
+    assert links[1].get("title").endswith("new studies, Application: Brain tumour")
+    body = [resolve("facets/application/brain-tumor/", a.get("href")) for a in article(doc).xpath(".//a[@type='application/atom+xml']")]
+    assert body == ["feed-application-brain-tumor.xml"]
+
+
+@pytest.mark.parametrize(("facet", "slug"), [("application", "brain-tumor"), ("application", "stroke"), ("tl_approach", "not-reported"),
+                                             ("brain_mri_specific", "true")])
+def test_a_value_feed_is_valid_atom_and_lists_only_its_newest_studies(site, facet, slug):
+    import datetime as dt
+
+    import feedparser
+
+    from generator.publish.feeds import FACET_FEED_ENTRIES
+
+    raw = (site / f"feed-{facet}-{slug}.xml").read_bytes()
+    feed = feedparser.parse(raw)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    f = next(f for f in TAXONOMY["facets"] if f["name"] == facet)
+    mine = sorted(sorted((r for r in RECORDS if slug in facet_slugs(r, f)), key=lambda r: r["id"]), key=lambda r: r["added"], reverse=True)
+    assert [e.link.rsplit("/", 2)[-2] for e in feed.entries] == [r["id"] for r in mine[:FACET_FEED_ENTRIES]]
+    assert [e.updated[:10] for e in feed.entries] == [r["added"].isoformat() for r in mine[:FACET_FEED_ENTRIES]]
+    assert all(e.id.startswith("urn:uuid:") for e in feed.entries)
+    newest = max((r["added"] for r in mine), default=dt.date(1970, 1, 1))
+    assert feed.feed.updated.startswith(newest.isoformat())
+
+
+def test_feed_ids_are_stable_and_follow_the_study_not_the_feed(site):
+    import feedparser
+
+    a = {e.link: e.id for e in feedparser.parse((site / "feed-application-brain-tumor.xml").read_bytes()).entries}
+    b = {e.link: e.id for e in feedparser.parse((site / "feed-task-segmentation.xml").read_bytes()).entries}
+    shared = a.keys() & b.keys()
+    assert shared and all(a[k] == b[k] for k in shared)
+    assert len(set(a.values())) == len(a)
