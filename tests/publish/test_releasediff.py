@@ -85,13 +85,13 @@ def test_a_facet_new_to_the_taxonomy_is_a_taxonomy_change_not_a_recategorisation
     from generator.evidence.taxonomy import parse_taxonomy
 
     raw = yaml.safe_load((DATA / "taxonomy.yaml").read_text(encoding="utf-8"))
-    raw["facets"].append({"name": "source_review", "label": "Source review", "description": "Where it came from.", "multi": False,
+    raw["facets"].append({"name": "funding", "label": "Funding", "description": "Who paid for it.", "multi": False,
                           "default": "none", "values": [{"value": "none", "label": "None", "definition": "None."},
-                                                        {"value": "valverde-2021", "label": "Valverde 2021", "definition": "The review."}]})
+                                                        {"value": "public", "label": "Public", "definition": "A public funder."}]})
     wider = parse_taxonomy(raw)
     old = snap("2026.10", {"a": (["stroke"], [])})
     new = Snapshot("2026.11", dt.date(2026, 11, 1), {"a": {"id": "a", "title": "Study a", "application": ["stroke"], "tl_approach": [],
-                                                           "source_review": "valverde-2021"}}, wider, (), GAP)
+                                                           "funding": "public"}}, wider, (), GAP)
     d = diff(old, new)
-    assert d.changed == () and d.facets_added == ("Source review",) and d.facets_removed == ()
-    assert diff(new, old).facets_removed == ("Source review",)
+    assert d.changed == () and d.facets_added == ("Funding",) and d.facets_removed == ()
+    assert diff(new, old).facets_removed == ("Funding",)
