@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import shutil
 from collections import Counter
@@ -297,12 +298,17 @@ def test_a_doi_in_review_yaml_replaces_the_placeholder(two_releases, tmp_path):
 
 
 def test_the_committed_release_is_valid_and_the_real_site_cites_it(real_site):
-    [first, *_] = load(DATA).releases
+    releases = load(DATA).releases
+    first, last = releases[0], releases[-1]
     assert (first.version, first.date, first.manifest.counts.studies) == ("2026.11", dt.date(2026, 11, 30), 152)
     body = text(html(real_site, "index.html").xpath("//article")[0])
-    assert "This page shows release 2026.11 of 2026-11-30 (152 studies)" in body
-    page = html(real_site, "changes/2026.11/index.html")
-    assert len(section_items(page, "Studies added")) == 152
+    assert f"This page shows release {last.version} of {last.date.isoformat()} ({last.manifest.counts.studies} studies)" in body
+    assert len(section_items(html(real_site, "changes/2026.11/index.html"), "Studies added")) == 152
+    for before, after in itertools.pairwise(releases):  # each later release lists what it added
+        ids = [{r["id"] for r in json.loads((ROOT / "releases" / rel.version / "studies.json").read_text(encoding="utf-8"))}
+               for rel in (before, after)]
+        page = html(real_site, f"changes/{after.version}/index.html")
+        assert len(section_items(page, "Studies added")) == len(ids[1] - ids[0])
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(json.loads(CFF_SCHEMA.read_text(encoding="utf-8")))
     assert [e.message for e in validator.iter_errors(cff)] == []
