@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from feedgen.feed import FeedGenerator
 
@@ -37,10 +37,11 @@ def study_urn(ctx: SiteContext, study_id: str) -> str:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
+    """A record's day as an Atom timestamp: the data has dates only, and the build time must not leak in."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _absolute(ctx: SiteContext, path: str) -> str | None:
+def absolute(ctx: SiteContext, path: str) -> str | None:
     return ctx.site_url.rstrip("/") + "/" + path if ctx.site_url else None
 
 
@@ -50,23 +51,26 @@ def newest(studies: Sequence[Study], n: int) -> list[Study]:
 
 
 def atom(ctx: SiteContext, studies: Sequence[Study], feed_file: str, page_url: str, title: str, subtitle: str,
-         entries: int = FACET_FEED_ENTRIES) -> bytes:
-    """An Atom 1.0 feed of the newest `entries` studies, linking to the page it follows (page_url)."""
+         entries: int = FACET_FEED_ENTRIES, feed_id: str | None = None, entry_id: Callable[[Study], str] | None = None) -> bytes:
+    """An Atom 1.0 feed of the newest `entries` studies, linking to the page it follows (page_url).
+
+    Ids default to URNs of the map (see urn); the site feed passes the ids it has always had, so
+    readers that follow it see no old entry as new."""
     fg = FeedGenerator()
-    fg.id(urn(ctx, feed_file))
+    fg.id(feed_id or urn(ctx, feed_file))
     fg.title(title)
     fg.subtitle(subtitle)
     fg.author({"name": ctx.site_name})
     fg.language("en")
-    fg.link(href=_absolute(ctx, feed_file) or feed_file, rel="self", type="application/atom+xml")
-    fg.link(href=_absolute(ctx, page_url) or page_url, rel="alternate", type="text/html")
+    fg.link(href=absolute(ctx, feed_file) or feed_file, rel="self", type="application/atom+xml")
+    fg.link(href=absolute(ctx, page_url) or page_url, rel="alternate", type="text/html")
     recent = newest(studies, entries)
     fg.updated(_midnight(recent[0].added) if recent else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     for s in recent:
         fe = fg.add_entry(order="append")
-        fe.id(study_urn(ctx, s.id))
+        fe.id(entry_id(s) if entry_id else study_urn(ctx, s.id))
         fe.title(s.title)
-        fe.link(href=_absolute(ctx, study_url(s.id)) or relative("", study_url(s.id)), rel="alternate", type="text/html")
+        fe.link(href=absolute(ctx, study_url(s.id)) or relative("", study_url(s.id)), rel="alternate", type="text/html")
         fe.published(_midnight(s.added))
         fe.updated(_midnight(s.added))
         for name in s.authors:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..console import EXIT_OK, EXIT_USAGE, load_or_report
 from ..evidence.dataset import Dataset
 from ..evidence.releases import FORMAT, MANIFEST, RECORDS, SEARCHES, TAXONOMY, sha256, version_key
 from ..evidence.review import CALVER
@@ -193,8 +194,6 @@ def site_config(config: Path) -> tuple[str | None, str | None]:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, EXIT_USAGE, load_or_report
-
     ds = load_or_report(args.data)
     if isinstance(ds, int):
         return ds

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
 from ...evidence.records import Study
 from ..context import Files, SiteContext
+from ..feeds import absolute, atom, newest
 from ..render import link, render
 from ..urls import FEED, WHATS_NEW, relative, study_file, study_url
 
@@ -29,7 +29,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 def newest_first(studies: Sequence[Study]) -> list[Study]:
     """By `added`, newest first; studies added the same day by id, so the order never depends on file order."""
-    return sorted(sorted(studies, key=lambda s: s.id), key=lambda s: s.added, reverse=True)
+    return newest(studies, len(studies))
 
 
 def day_label(day: dt.date) -> str:
@@ -82,41 +82,14 @@ def render_page(ds: Dataset, ctx: SiteContext) -> str:
     )
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    """A record's day as an Atom timestamp: the data has dates only, and the build time must not leak in."""
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def _absolute(ctx: SiteContext, path: str) -> str | None:
-    return ctx.site_url.rstrip("/") + "/" + path if ctx.site_url else None
-
-
 def render_feed(ds: Dataset, ctx: SiteContext) -> bytes:
-    """Atom 1.0 built with feedgen. Links are absolute when site_url is set (feed readers need them);
+    """Atom 1.0 of the newest studies. Links are absolute when site_url is set (feed readers need them);
     without it they are relative to the feed and ids are URNs, so the feed is still valid."""
-    fg = FeedGenerator()
-    feed_url = _absolute(ctx, FEED)
-    fg.id(feed_url or "urn:evidence-map:feed")
-    fg.title(f"{ctx.site_name}: recently added studies")
-    fg.subtitle(ds.review.map.description.strip())
-    fg.author({"name": ctx.site_name})
-    fg.language("en")
-    fg.link(href=feed_url or "feed.xml", rel="self", type="application/atom+xml")
-    fg.link(href=_absolute(ctx, PAGE_URL) or "./", rel="alternate", type="text/html")
-    recent = newest_first(ds.studies)[:FEED_ENTRIES]
-    fg.updated(_midnight(recent[0].added) if recent else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-    for s in recent:
-        fe = fg.add_entry(order="append")
-        url = _absolute(ctx, study_url(s.id))
-        fe.id(url or f"urn:evidence-map:study:{s.id}")
-        fe.title(s.title)
-        fe.link(href=url or relative(PAGE_URL, study_url(s.id)), rel="alternate", type="text/html")
-        fe.published(_midnight(s.added))
-        fe.updated(_midnight(s.added))
-        for name in s.authors:
-            fe.author({"name": name})
-        fe.summary(f"{s.short_authors} ({s.year}), {s.venue}. {s.summary}", type="text")
-    return fg.atom_str(pretty=True)
+    return atom(
+        ctx, ds.studies, FEED, PAGE_URL, f"{ctx.site_name}: recently added studies", ds.review.map.description.strip(),
+        entries=FEED_ENTRIES, feed_id=absolute(ctx, FEED) or "urn:evidence-map:feed",
+        entry_id=lambda s: absolute(ctx, study_url(s.id)) or f"urn:evidence-map:study:{s.id}",
+    )
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
