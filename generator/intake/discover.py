@@ -29,6 +29,7 @@ from ..evidence.dataset import Dataset
 from ..evidence.normalise import arxiv_id, bare_doi, clean_text, split_name
 from ..evidence.review import ArxivQuery, Discovery, OpenAlexQuery
 from .dedupe import Match, item
+from .importers import Found, clean_link
 
 MAILTO_ENV = "EVIDENCE_MAP_MAILTO"
 USER_AGENT = "evidence-map-discover/0.1 (+https://github.com/)"
@@ -58,18 +59,9 @@ SETTINGS = Settings()
 
 
 @dataclass
-class Work:
-    """One result of a source, mapped to a candidate's fields (abstract used for scoring only)."""
+class Work(Found):
+    """One result of a source, mapped to a candidate's fields (the abstract is used for scoring only)."""
 
-    key: str
-    title: str
-    authors: list[str] = field(default_factory=list)
-    authors_truncated: bool = False
-    year: int | None = None
-    venue: str | None = None
-    doi: str | None = None
-    arxiv: str | None = None
-    url: str | None = None
     abstract: str | None = None
 
 
@@ -189,7 +181,7 @@ def openalex_work(w: Any) -> Work:
     arx = arxiv_id(doi) if doi and doi.lower().startswith("10.48550/") else None
     if arx is None and landing and "arxiv.org" in landing:
         arx = arxiv_id(landing)
-    url = _http(landing) or (f"https://doi.org/{doi}" if doi else None) or _http(ids.get("openalex") or w.get("id"))
+    url = clean_link(landing) or (f"https://doi.org/{doi}" if doi else None) or clean_link(ids.get("openalex") or w.get("id"))
     try:
         abstract = w["abstract"] if w.get("abstract_inverted_index") else None
     except (KeyError, TypeError, AttributeError):
@@ -198,12 +190,6 @@ def openalex_work(w: Any) -> Work:
     return Work(key=key, title=title, authors=authors, authors_truncated=bool(w.get("is_authors_truncated")),
                 year=year if isinstance(year, int) else None, venue=clean_text(venue) if venue else None,
                 doi=doi, arxiv=arx, url=url, abstract=abstract)
-
-
-def _http(url: str | None) -> str | None:
-    from .importers import _http as clean
-
-    return clean(url) if url else None
 
 
 # --- arXiv ----------------------------------------------------------------------------------------

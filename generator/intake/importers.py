@@ -30,12 +30,11 @@ class MalformedFile(Exception):
 
 
 @dataclass
-class Entry:
-    """One bibliographic entry as an export gives it, cleaned (no LaTeX, no stray whitespace)."""
+class Found:
+    """What a source says of one work: the bibliographic fields a candidate keeps."""
 
     key: str
     title: str
-    line: int
     authors: list[str] = field(default_factory=list)
     authors_truncated: bool = False
     year: int | None = None
@@ -43,6 +42,14 @@ class Entry:
     doi: str | None = None
     arxiv: str | None = None
     url: str | None = None
+
+
+@dataclass
+class Entry(Found):
+    """One bibliographic entry as an export gives it, cleaned (no LaTeX, no stray whitespace)."""
+
+    line: int = 1
+    """Where the entry starts in its file, for messages."""
 
 
 def format_of(path: Path, given: str | None = None) -> str:
@@ -77,7 +84,7 @@ def year_of(text: str | None) -> int | None:
 _URL_SAFE = ":/?#@!$&+,;=%~-._*"
 
 
-def _http(url: str | None) -> str | None:
+def clean_link(url: str | None) -> str | None:
     """The export's link as the search record accepts it, or None when it is not an http(s) link."""
     url = (url or "").strip().split()[0] if (url or "").strip() else None
     if not url or not re.match(r"^https?://", url, re.IGNORECASE):
@@ -106,7 +113,7 @@ def _entry(key: str, line: int, title: str | None, authors: list[str], year: str
     if not title:
         raise MalformedFile(line, f"entry {key!r} has no title")
     names, truncated = _authors(authors)
-    url = _http(url)
+    url = clean_link(url)
     return Entry(
         key=key, title=title, line=line, authors=names, authors_truncated=truncated, year=year_of(year),
         venue=clean_text(venue or "") or None, doi=bare_doi(doi) or (bare_doi(url) if url and "doi.org/" in url else None), url=url,
