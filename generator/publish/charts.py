@@ -81,9 +81,12 @@ def compact_json(spec: dict[str, Any]) -> str:
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """Vega-Lite dict, validated against the schema by Altair. No selections or params are used, so
-    Altair generates no counter-based names and the output is the same on every build."""
-    return chart.to_dict()
+    """Vega-Lite dict. No selections or params are used, so Altair generates no counter-based names
+    and the output is the same on every build. Altair's own check of every spec against the
+    Vega-Lite schema took half of each build's generation (0.9 s of 1.6 s at 276 studies, on every
+    save in the live preview), so it is left to the tests, which validate every published spec
+    against the same schema (test_every_published_spec_validates_against_the_vega_lite_schema)."""
+    return chart.to_dict(validate=False)
 
 
 def bars_height(n: int, step: int = 22) -> int:
