@@ -28,11 +28,17 @@ PAGE_URL = "explore/"
 PAGE_SIZE = 100
 """Studies per page of the plain (no-JavaScript) list; the filterable table loads them all."""
 DATA = "explore/studies.json"
+ROWS = "explore/studies-rows.json"
 RIS = "explore/studies-ris.json"
 VENDOR = "assets/vendor/datatables/"
 
 SEARCHED = ("title", "authors", "summary", "source_datasets", "target_datasets", "architectures")
 """table.py columns the free-text search looks in."""
+
+SHOWN = ("title", "year", "venue", "code_url")
+"""table.py columns studies.json holds in each row: what the table shows and the year filter needs.
+The others (null there) are in studies-rows.json, fetched when a reader first uses the text search
+or downloads CSV, so the page's first load does not grow by every summary of the map."""
 
 
 def _itables_dir() -> Path:
@@ -85,7 +91,8 @@ def page_count(n_studies: int) -> int:
 def explore_data(ds: Dataset) -> dict[str, Any]:
     """What explore-core.js filters: facet vocabularies once, then per study its facet value indices
     (into those vocabularies, so a filter is a bit test), its dataset and architecture indices (into
-    the name lists) and its table.py row (the CSV download)."""
+    the name lists) and its table.py row with only the SHOWN columns (rows_data has them all). A
+    study's page is study_base + id + "/"."""
     tax = ds.taxonomy
     facets = []
     index: dict[str, dict[str, int]] = {}
@@ -99,19 +106,20 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
     studies = [
         {
             "id": s.id,
-            "url": study_link(s),
             "authors": s.short_authors,
             "f": [[index[f.name][v] for v in s.values(f.name)] for f in tax.facets],
             # Exact names for the dataset=/architecture= filters, as indices into the lists below:
             # the row's '; '-joined text could not be split back when a name holds '; '.
             "d": sorted({datasets[n] for n in (*s.source_datasets, *s.target_datasets)}),
             "a": sorted({architectures[n] for n in s.architectures}),
-            "row": list(table.row(s, tax).values()),
+            "row": [v if c in SHOWN else None for c, v in table.row(s, tax).items()],
         }
         for s in ordered
     ]
     return {
         "columns": table.columns(tax),
+        "study_base": urls.relative(PAGE_URL, "studies/"),
+        "rows": Path(ROWS).name,
         "search": list(SEARCHED),
         "display": [f.name for f in table_facets(tax, ds.review.site)],
         "facets": facets,
@@ -124,6 +132,11 @@ def explore_data(ds: Dataset) -> dict[str, Any]:
 def _names(names: Iterable[str]) -> dict[str, int]:
     """Distinct names (compared exactly, as the filter does) in a stable order -> their index."""
     return {n: i for i, n in enumerate(sorted(set(names), key=lambda n: (n.casefold(), n)))}
+
+
+def rows_data(ds: Dataset) -> list[list[Any]]:
+    """Every table.py row (the CSV download, the text search), in the order of studies.json."""
+    return [list(table.row(s, ds.taxonomy).values()) for s in ordered_studies(ds.studies)]
 
 
 def ris_data(ds: Dataset) -> list[str]:
@@ -204,4 +217,4 @@ def _json(data: Any) -> str:
 
 
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
-    return {**pages(ds), DATA: _json(explore_data(ds)), RIS: _json(ris_data(ds)), **vendor_files()}
+    return {**pages(ds), DATA: _json(explore_data(ds)), ROWS: _json(rows_data(ds)), RIS: _json(ris_data(ds)), **vendor_files()}

@@ -80,7 +80,7 @@ def test_data_holds_every_record_with_its_facet_values_and_page(real_site: Path)
         assert s["row"][col["title"]] == rec["title"]
         assert s["row"][col["year"]] == rec["year"]
         assert s["row"][col["code_url"]] == (rec.get("code_url") or "")
-        assert (real_site / resolve("explore/", s["url"]) / "index.html").is_file()
+        assert (real_site / resolve("explore/", data["study_base"] + s["id"] + "/") / "index.html").is_file()
         assert s["authors"] == rec["authors"][0].split(",")[0] + (" et al." if len(rec["authors"]) > 1 or rec.get("authors_truncated") else "")
 
 
@@ -119,8 +119,15 @@ def test_rows_are_the_data_page_csv_columns(real_site: Path) -> None:
     data = read_json(real_site, "explore/studies.json")
     assert data["columns"] == table.columns(ds.taxonomy)
     by_id = {s.id: s for s in ds.studies}
-    for s in data["studies"]:
-        assert s["row"] == list(table.row(by_id[s["id"]], ds.taxonomy).values())
+    # studies.json holds the shown columns (the rest null); studies-rows.json, fetched for the text
+    # search and the CSV, holds whole rows in the same order.
+    assert data["rows"] == "studies-rows.json"
+    rows = read_json(real_site, "explore/studies-rows.json")
+    assert len(rows) == len(data["studies"])
+    for s, row in zip(data["studies"], rows, strict=True):
+        full = list(table.row(by_id[s["id"]], ds.taxonomy).values())
+        assert row == full
+        assert s["row"] == [v if c in ("title", "year", "venue", "code_url") else None for c, v in zip(data["columns"], full, strict=True)]
     assert data["search"] == ["title", "authors", "summary", "source_datasets", "target_datasets", "architectures"]
     assert data["display"] == ["task", "application", "tl_approach", "source_domain", "mri_modality"]
 
@@ -232,7 +239,7 @@ def test_hostile_values_are_escaped_everywhere(site: Path) -> None:
     col = {c: i for i, c in enumerate(data["columns"])}
     [s] = [s for s in data["studies"] if s["id"] == "evil2022script"]
     assert s["row"][col["title"]] == BY_ID["evil2022script"]["title"]
-    assert HOSTILE in s["row"][col["summary"]]
+    assert HOSTILE in read_json(site, "explore/studies-rows.json")[data["studies"].index(s)][col["summary"]]
     [entry] = rispy.loads(read_json(site, "explore/studies-ris.json")[data["studies"].index(s)])
     assert entry["id"] == "evil2022script"  # a newline or tag inside a value cannot end the record
 
@@ -257,7 +264,7 @@ def test_produce_is_deterministic_and_ignores_record_order(tmp_path: Path) -> No
     pages = {explore.page_file(n) for n in range(1, -(-len(ds.studies) // explore.PAGE_SIZE) + 1)}
     assert len(pages) > 1 and "explore/page/2/index.md" in pages
     assert set(first) == pages | {
-        "explore/studies.json", "explore/studies-ris.json",
+        "explore/studies.json", "explore/studies-rows.json", "explore/studies-ris.json",
         "assets/vendor/datatables/dt_bundle.js", "assets/vendor/datatables/dt_bundle.css", "assets/vendor/datatables/NOTICE.txt",
     }
 

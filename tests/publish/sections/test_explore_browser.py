@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import rispy
@@ -232,6 +232,38 @@ def test_text_search(shared: PageWatch, real_server: str) -> None:
     wait_count(page, len(expected(q="ADNI")))
     wait_url(page, {"q": "ADNI"})
     clean(shared)
+
+
+def test_summaries_load_only_for_the_text_search(browser: Any, real_server: str) -> None:
+    """studies.json holds what the table shows; the rest of the rows (summaries, full author lists)
+    comes from studies-rows.json on the first text search, which then searches them too."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+        page.goto(real_server + "explore/")
+        page.wait_for_selector(READY)
+        page.wait_for_timeout(300)
+        assert "/explore/studies.json" in fetched and "/explore/studies-rows.json" not in fetched
+        rec = next(r for r in NEWEST_FIRST[PAGE_SIZE:] if len(r["summary"].split()) > 8)
+        words = [w for w in re.findall(r"[A-Za-z]{6,}", rec["summary"]) if w.lower() not in rec["title"].lower()][:2]
+        q = " ".join(words)
+        page.locator(".em-explore__filters input[name='q']").fill(q)
+        wait_count(page, len(expected(q=q)))
+        assert "/explore/studies-rows.json" in fetched
+        assert matches(rec, q=q) and count(page) >= 1
+    finally:
+        context.close()
+    # Opened with a text search in the URL, the page loads the rows before it counts.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(real_server + "explore/?q=" + quote(q))
+        page.wait_for_selector(READY)
+        assert count(page) == len(expected(q=q))
+    finally:
+        context.close()
 
 
 def test_year_range(shared: PageWatch, real_server: str) -> None:
