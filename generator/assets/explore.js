@@ -1,5 +1,6 @@
-// explore.js: the Explore page. Turns the plain table of every study (rendered at build time, so
-// the page works without JavaScript) into a DataTables table with a filter per facet, a year range,
+// explore.js: the Explore page. Replaces the plain table (rendered at build time, so the page works
+// without JavaScript: the first 100 studies, with links to pages listing the rest) by a DataTables
+// table of every study in studies.json, with a filter per facet, a year range,
 // free-text search, exact dataset and architecture filters (from links on other pages, shown as
 // removable chips), filter state in the URL and CSV/RIS downloads of the filtered rows. This file is
 // the DOM; the state, its URL format and the filter are in explore-core.js (window.EvidenceExplore),
