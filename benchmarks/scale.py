@@ -10,16 +10,21 @@ with this repository's mkdocs.yml, then, per repetition:
   * baseline: `mkdocs build` of the very pages the generator wrote, pre-written, with the same theme,
     template overrides and plugins but no generator: what MkDocs alone costs for this site.
 It prints one JSON object per N (medians over repetitions): seconds, ratio whole/baseline, site
-size, largest page, search index size, and how many files one changed record rewrites.
+size, largest page, search index size, how many files one changed record rewrites, and Explore's
+weight: explore/index.html, and its whole transfer gzip-compressed (the HTML, the studies.json it
+filters and every JS/CSS file it loads: those its <script>/<link> reference and the DataTables
+bundle explore.js imports), each file's gzip size summed.
 Absolute times on a shared machine are noisy; compare the ratios, measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -87,6 +92,37 @@ def tree_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+VENDOR_LOADED = ("assets/vendor/datatables/dt_bundle.js", "assets/vendor/datatables/dt_bundle.css")
+"""Loaded by explore.js itself (import() and a <link> it adds), not referenced by the HTML."""
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 9, mtime=0))
+
+
+def explore_weight(site: Path) -> dict[str, object]:
+    """Explore's HTML size and its whole transfer gzip: HTML + studies.json + the JS/CSS it loads."""
+    page = site / "explore" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    refs = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html) + re.findall(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"', html)
+    files = [page, site / "explore" / "studies.json"]
+    for ref in refs:
+        if "//" in ref:
+            continue  # another origin (the site makes no such request; counted as nothing)
+        target = (page.parent / ref.split("?")[0].split("#")[0]).resolve()
+        if target.is_file() and target not in files:
+            files.append(target)
+    files += [site / p for p in VENDOR_LOADED if (site / p).is_file()]
+    parts = {f.resolve().relative_to(site.resolve()).as_posix(): gzip_size(f) for f in files}
+    return {
+        "explore_html_bytes": page.stat().st_size,
+        "explore_transfer_gzip_bytes": sum(parts.values()),
+        "explore_transfer_gzip_files": parts,
+        "explore_studies_json_bytes": (site / "explore" / "studies.json").stat().st_size,
+        "explore_plain_pages": 1 + len(list((site / "explore" / "page").glob("*/index.html"))),
+    }
+
+
 def one_record_change(project: Path, ctx: SiteContext) -> dict[str, object]:
     """Change one study's summary; count the files the build step rewrites."""
     docs = project / "docs"
@@ -144,6 +180,7 @@ def run(n: int, repeat: int, seed: int, base: Path) -> dict[str, object]:
         "largest_page": {"path": largest.relative_to(site).as_posix(), "bytes": largest.stat().st_size},
         "largest_study_page_bytes": max(p.stat().st_size for p in study_pages),
         "search_index_bytes": search.stat().st_size if search.exists() else None,
+        **explore_weight(site),
         **one_record_change(project, ctx),
     }
     shutil.rmtree(project.parent / (project.name + "-baseline"), ignore_errors=True)

@@ -134,6 +134,10 @@ def _summary(rng: random.Random) -> str:
     return " ".join(s.format(**fill) for s in rng.sample(SENTENCES, rng.randint(2, 4)))
 
 
+MEMBERSHIP_FACETS = ("source_review",)
+"""Facets whose values the validator checks against data/searches/ (review.yaml's source_review)."""
+
+
 def synthetic_records(n: int, taxonomy: Taxonomy, seed: int = 0) -> list[dict[str, Any]]:
     """n valid study records (dicts ready for yaml.safe_dump), deterministic for (n, taxonomy, seed)."""
     rng = random.Random(seed)
@@ -172,6 +176,8 @@ def synthetic_records(n: int, taxonomy: Taxonomy, seed: int = 0) -> list[dict[st
             "added": dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(365)),
         }
         for f in taxonomy.facets:
+            if f.name in MEMBERSHIP_FACETS:
+                continue  # its values must match a search record's included list: left to its default
             values = [v.value for v in f.values]
             if f.multi:
                 k = rng.choices((0, 1, 2, 3), weights=(0 if f.required else 1.5, 6, 2.5, 1))[0]

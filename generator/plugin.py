@@ -16,13 +16,13 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files as MkFiles
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
 from .evidence.validate import Problem
-from .publish import mapcite
+from .publish import mapcite, searchindex
 from .publish.build import generate
 from .publish.context import SiteContext
 from .publish.living import status
@@ -30,7 +30,7 @@ from .publish.writer import MANIFEST, UnsafePath, write_tree
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
-SEARCH_EXCLUDED = ("facets/", "explore/", "whats-new/", "trends/", "map/", "data/", "changes/")
+SEARCH_EXCLUDED = ("explore/", "whats-new/", "trends/", "map/", "data/", "changes/")
 
 
 class EvidenceMapConfig(Config):
@@ -113,7 +113,10 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_page_markdown(self, markdown: str, page: Any, config: MkDocsConfig, files: MkFiles) -> str:
         # Pages that list or chart many studies repeat what study pages say: indexing them made
         # the search index grow with N x pages; readers find those pages from the navigation.
-        if page.file.src_uri in self.generated and page.file.src_uri.startswith(SEARCH_EXCLUDED):
+        # A facet value's page is indexed by its label and definition only (its list of studies is
+        # data-search-exclude), so a category is found once, not once per study.
+        src = page.file.src_uri
+        if src in self.generated and (src.startswith(SEARCH_EXCLUDED) or (src.startswith("facets/") and src.endswith("index.md"))):
             page.meta.setdefault("search", {"exclude": True})
         return markdown
 
@@ -128,6 +131,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         return error_page(self.problems) if self.problems and template_name == "404.html" else output_content
+
+    @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # One search entry per study page instead of one per section (searchindex.py): the index
+        # that every reader downloads grows by what is searched for, not by headings and labels.
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if self.dataset is None or self.problems or not path.is_file():
+            return
+        path.write_text(searchindex.compact_file(path.read_text(encoding="utf-8"), self.dataset), encoding="utf-8")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.data_dir(config)))

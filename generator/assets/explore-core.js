@@ -64,8 +64,25 @@
     }
     return {
       data, col, facets, lists, words, masks, years, text, n, yearMin, yearMax,
+      // studies.json names a rows file when its rows hold only the shown columns: the text search
+      // (and the CSV) need the others, which completeRows puts in once the page has fetched them.
+      complete: !data.rows,
       textCache: { q: null, ok: null }, listCache: lists.map(() => ({ key: null, ok: null })),
     };
+  }
+
+  // The full table rows (studies-rows.json, in the order of studies.json) into the model.
+  function completeRows(model, rows) {
+    if (model.complete) return model;
+    if (!Array.isArray(rows) || rows.length !== model.n) throw new Error("the rows do not match the studies");
+    const { data, col, text } = model;
+    data.studies.forEach((s, i) => {
+      s.row = rows[i];
+      text[i] = data.search.map((c) => s.row[col[c]]).join("\n").toLowerCase();
+    });
+    model.textCache = { q: null, ok: null };
+    model.complete = true;
+    return model;
   }
 
   function emptyState(model) {
@@ -295,7 +312,7 @@
   }
 
   global.EvidenceExplore = Object.freeze({
-    LISTS, buildModel, emptyState, orderYears, readYearBound, parseYear, formatYear, queryParams, parseState,
+    LISTS, buildModel, completeRows, emptyState, orderYears, readYearBound, parseYear, formatYear, queryParams, parseState,
     formatQuery, evaluate, activeNames, csvCell, toCSV,
   });
 })(window);

@@ -1,5 +1,6 @@
-// explore.js: the Explore page. Turns the plain table of every study (rendered at build time, so
-// the page works without JavaScript) into a DataTables table with a filter per facet, a year range,
+// explore.js: the Explore page. Replaces the plain table (rendered at build time, so the page works
+// without JavaScript: the first 100 studies, with links to pages listing the rest) by a DataTables
+// table of every study in studies.json, with a filter per facet, a year range,
 // free-text search, exact dataset and architecture filters (from links on other pages, shown as
 // removable chips), filter state in the URL and CSV/RIS downloads of the filtered rows. This file is
 // the DOM; the state, its URL format and the filter are in explore-core.js (window.EvidenceExplore),
@@ -139,7 +140,7 @@
     const text = (get) => (_d, type, s) => (type === "display" ? esc(get(s)) : get(s));
     const facetText = (fi) => (s) => s.f[fi].map((v) => facets[fi].labels[v]).join(", ");
     const columns = [
-      { title: "Title", type: "string", render: (_d, type, s) => (type === "display" ? `<a href="${esc(s.url)}">${esc(s.row[col.title])}</a>` : s.row[col.title]) },
+      { title: "Title", type: "string", render: (_d, type, s) => (type === "display" ? `<a href="${esc(model.data.study_base + s.id + "/")}">${esc(s.row[col.title])}</a>` : s.row[col.title]) },
       { title: "Authors", type: "string", render: text((s) => s.authors) },
       { title: "Year", type: "num", orderSequence: ["desc", "asc"], render: (_d, _t, s) => s.row[col.year] },
       { title: "Venue", type: "string", render: text(cell("venue")) },
@@ -202,8 +203,21 @@
       return inst;
     }
     const model = data.__emModel || (data.__emModel = core.buildModel(data));
+    // The rows' other columns (summaries, full author lists, ...) come on demand: for the text
+    // search and the CSV download, not on every visit.
+    const rowsURL = new URL(data.rows || "", new URL(root.dataset.src, location.href)).href;
+    const ensureRows = () => (model.complete ? Promise.resolve(model)
+      : fetchJSON(rowsURL).then((rows) => core.completeRows(model, rows)));
     closeSiteSearch(location.search);
     let state = core.parseState(model, location.search);
+    if (state.q && !model.complete) {
+      try {
+        await ensureRows();
+      } catch (err) {
+        console.error("Explore: could not load the rows for the text search", err);
+      }
+      if (!inst.alive || !root.isConnected) return inst;
+    }
     let view = core.evaluate(model, state);
     const uid = "em-explore";
     const panel = buildPanel(model, uid);
@@ -294,6 +308,12 @@
     }
 
     function update() {
+      if (state.q && !model.complete) {
+        // The first text search: fetch the rows, then filter (a later update may come first).
+        ensureRows().then(() => { if (inst.alive) update(); },
+          (err) => console.error("Explore: could not load the rows for the text search", err));
+        return;
+      }
       view = core.evaluate(model, state);
       render();
       if (!inst.urlTask) inst.urlTask = idle(writeURL);
@@ -349,8 +369,11 @@
       (again || panel.q).focus();
     });
     const shownRows = () => dt.rows({ search: "applied", order: "applied" }).indexes().toArray();
-    csvButton.addEventListener("click", () => {
-      const rows = shownRows().map((i) => data.studies[i].row);
+    panel.q.addEventListener("focus", () => { ensureRows().catch(() => {}); }, { once: true });
+    csvButton.addEventListener("click", async () => {
+      const indexes = shownRows();
+      await ensureRows();
+      const rows = indexes.map((i) => data.studies[i].row);
       download("evidence-map-studies.csv", "text/csv;charset=utf-8", core.toCSV(data.columns, rows));
     });
     risButton.addEventListener("click", async () => {

@@ -1,5 +1,5 @@
-"""Explore, built: the data the page filters (studies.json, studies-ris.json), the plain table that
-lists every study without JavaScript, escaping, and the vendored DataTables bundle.
+"""Explore, built: the data the page filters (studies.json, studies-ris.json), the plain table whose
+pages list every study without JavaScript, escaping, and the vendored DataTables bundle.
 
 Expected values come from the YAML records and taxonomy.yaml, read here, not from the generator."""
 
@@ -80,7 +80,7 @@ def test_data_holds_every_record_with_its_facet_values_and_page(real_site: Path)
         assert s["row"][col["title"]] == rec["title"]
         assert s["row"][col["year"]] == rec["year"]
         assert s["row"][col["code_url"]] == (rec.get("code_url") or "")
-        assert (real_site / resolve("explore/", s["url"]) / "index.html").is_file()
+        assert (real_site / resolve("explore/", data["study_base"] + s["id"] + "/") / "index.html").is_file()
         assert s["authors"] == rec["authors"][0].split(",")[0] + (" et al." if len(rec["authors"]) > 1 or rec.get("authors_truncated") else "")
 
 
@@ -119,8 +119,15 @@ def test_rows_are_the_data_page_csv_columns(real_site: Path) -> None:
     data = read_json(real_site, "explore/studies.json")
     assert data["columns"] == table.columns(ds.taxonomy)
     by_id = {s.id: s for s in ds.studies}
-    for s in data["studies"]:
-        assert s["row"] == list(table.row(by_id[s["id"]], ds.taxonomy).values())
+    # studies.json holds the shown columns (the rest null); studies-rows.json, fetched for the text
+    # search and the CSV, holds whole rows in the same order.
+    assert data["rows"] == "studies-rows.json"
+    rows = read_json(real_site, "explore/studies-rows.json")
+    assert len(rows) == len(data["studies"])
+    for s, row in zip(data["studies"], rows, strict=True):
+        full = list(table.row(by_id[s["id"]], ds.taxonomy).values())
+        assert row == full
+        assert s["row"] == [v if c in ("title", "year", "venue", "code_url") else None for c, v in zip(data["columns"], full, strict=True)]
     assert data["search"] == ["title", "authors", "summary", "source_datasets", "target_datasets", "architectures"]
     assert data["display"] == ["task", "application", "tl_approach", "source_domain", "mri_modality"]
 
@@ -141,21 +148,42 @@ def test_ris_records_line_up_with_the_studies(real_site: Path) -> None:
 
 # --- the page without JavaScript ----------------------------------------------------------------------
 
-def plain_rows(site: Path) -> list[Any]:
-    doc = page(site, "explore/index.html")
+def plain_rows(site: Path, page_url: str = "explore/") -> list[Any]:
+    doc = page(site, page_url + "index.html")
     [tbl] = doc.xpath("//div[contains(@class,'em-explore__static')]//table")
     assert [text(th) for th in tbl.xpath(".//thead//th")] == COLUMNS
     return tbl.xpath(".//tbody/tr")
 
 
-def test_plain_table_lists_every_study_with_a_link_to_its_page(real_site: Path) -> None:
+def paged_rows(site: Path) -> list[tuple[str, Any]]:
+    """The plain list page by page, following each page's Next link from Explore: (page URL, row)."""
+    out: list[tuple[str, Any]] = []
+    url: str | None = "explore/"
+    seen: list[str] = []
+    while url is not None:
+        assert url not in seen, url
+        seen.append(url)
+        rows = plain_rows(site, url)
+        assert 0 < len(rows) <= explore.PAGE_SIZE
+        out += [(url, tr) for tr in rows]
+        nxt = page(site, url + "index.html").xpath("//nav[contains(@class,'em-explore__pages')]//a[@rel='next']")
+        url = resolve(url, nxt[0].get("href")) if nxt else None
+    # every page but the last is full; the pages are page/2/, page/3/, ...
+    assert seen == ["explore/"] + [f"explore/page/{n}/" for n in range(2, len(seen) + 1)]
+    assert len(out) > (len(seen) - 1) * explore.PAGE_SIZE - 1 and len(out) <= len(seen) * explore.PAGE_SIZE
+    return out
+
+
+def test_plain_pages_list_every_study_once_in_order_with_a_link_to_its_page(real_site: Path) -> None:
     records = {r["id"]: r for r in real_records()}
-    rows = plain_rows(real_site)
+    rows = paged_rows(real_site)
+    assert len(records) > explore.PAGE_SIZE  # the shipped map has more than one page
+    assert len(plain_rows(real_site)) == explore.PAGE_SIZE  # Explore itself shows only the first
     assert len(rows) == len(records)
-    seen = set()
-    for tr in rows:
+    seen = []
+    for url, tr in rows:
         [a] = tr.xpath("./td[1]/a")
-        target = resolve("explore/", a.get("href"))
+        target = resolve(url, a.get("href"))
         sid = target.removeprefix("studies/").strip("/")
         assert (real_site / target / "index.html").is_file()
         assert text(a) == " ".join(records[sid]["title"].split())
@@ -164,10 +192,24 @@ def test_plain_table_lists_every_study_with_a_link_to_its_page(real_site: Path) 
         by_name = {f["name"]: f for f in FACETS}
         for i, name in enumerate(["task", "application", "tl_approach", "source_domain", "mri_modality"], start=4):
             assert cells[i] == ", ".join(slug_label(by_name[name], s) for s in facet_slugs(records[sid], by_name[name]))
-        seen.add(sid)
-    assert seen == set(records)
-    years = [int(text(tr.xpath("./td[3]")[0])) for tr in rows]
+        seen.append(sid)
+    assert sorted(seen) == sorted(records)  # each study exactly once
+    # in the order of studies.json (newest first, then first author and title), across the pages
+    assert seen == [s["id"] for s in read_json(real_site, "explore/studies.json")["studies"]]
+    years = [int(text(tr.xpath("./td[3]")[0])) for _url, tr in rows]
     assert years == sorted(years, reverse=True)  # newest first
+
+
+def test_further_pages_are_out_of_the_nav_and_the_search_index(real_site: Path) -> None:
+    doc = page(real_site, "explore/page/2/index.html")
+    nav_links = {resolve("explore/page/2/", a.get("href")) for a in doc.xpath("//nav[contains(@class,'md-nav')]//a[@href]")}
+    assert "explore/page/2/" not in nav_links and "explore/" in nav_links
+    [back] = [a for a in doc.xpath("//article//p/a") if text(a) == "Explore"]
+    assert resolve("explore/page/2/", back.get("href")) == "explore/"
+    index = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d for d in index["docs"] if d["location"].startswith("explore/")]
+    pages = [a for a in doc.xpath("//nav[contains(@class,'em-explore__pages')]//a")]
+    assert [a.get("aria-current") for a in pages if text(a) == "2"] == ["page"]
 
 
 def test_page_shows_the_total_in_the_result_count_element(real_site: Path) -> None:
@@ -185,7 +227,8 @@ def test_hostile_values_are_escaped_everywhere(site: Path) -> None:
     html = (site / "explore" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     rows = plain_rows(site)
-    assert len(rows) == len(RECORDS)
+    assert len(rows) == len(RECORDS) <= explore.PAGE_SIZE
+    assert not page(site, "explore/index.html").xpath("//nav[contains(@class,'em-explore__pages')]")  # one page only
     evil = next(tr for tr in rows if "evil2022script" in tr.xpath("./td[1]/a")[0].get("href"))
     assert text(evil.xpath("./td[1]/a")[0]) == " ".join(BY_ID["evil2022script"]["title"].split())
     assert text(evil.xpath("./td[4]")[0]) == " ".join(BY_ID["evil2022script"]["venue"].split())
@@ -196,7 +239,7 @@ def test_hostile_values_are_escaped_everywhere(site: Path) -> None:
     col = {c: i for i, c in enumerate(data["columns"])}
     [s] = [s for s in data["studies"] if s["id"] == "evil2022script"]
     assert s["row"][col["title"]] == BY_ID["evil2022script"]["title"]
-    assert HOSTILE in s["row"][col["summary"]]
+    assert HOSTILE in read_json(site, "explore/studies-rows.json")[data["studies"].index(s)][col["summary"]]
     [entry] = rispy.loads(read_json(site, "explore/studies-ris.json")[data["studies"].index(s)])
     assert entry["id"] == "evil2022script"  # a newline or tag inside a value cannot end the record
 
@@ -218,8 +261,10 @@ def test_produce_is_deterministic_and_ignores_record_order(tmp_path: Path) -> No
     first = explore.produce(ds, SiteContext())
     shuffled = type(ds)(ds.taxonomy, ds.review, tuple(reversed(ds.studies)), ds.root)
     assert explore.produce(shuffled, SiteContext()) == first
-    assert set(first) == {
-        "explore/index.md", "explore/studies.json", "explore/studies-ris.json",
+    pages = {explore.page_file(n) for n in range(1, -(-len(ds.studies) // explore.PAGE_SIZE) + 1)}
+    assert len(pages) > 1 and "explore/page/2/index.md" in pages
+    assert set(first) == pages | {
+        "explore/studies.json", "explore/studies-rows.json", "explore/studies-ris.json",
         "assets/vendor/datatables/dt_bundle.js", "assets/vendor/datatables/dt_bundle.css", "assets/vendor/datatables/NOTICE.txt",
     }
 

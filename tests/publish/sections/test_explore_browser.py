@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import rispy
@@ -25,11 +25,13 @@ from site_fixture import TAXONOMY, facet_slugs, real_records
 from generator.evidence.dataset import load
 from generator.publish import table
 from generator.publish.downloads import neutralise
+from generator.publish.sections.explore import PAGE_SIZE
 from generator.publish.urls import explore_url
 
 pytestmark = pytest.mark.browser
 
 RECORDS = real_records()
+NEWEST_FIRST = sorted(RECORDS, key=lambda r: (-r["year"], r["authors"][0].split(",")[0].strip().casefold(), r["title"].casefold(), r["id"]))
 FACETS = {f["name"]: f for f in TAXONOMY["facets"]}
 READY = "[data-em-explore][data-em-ready]"
 COUNT = "[data-result-count]"
@@ -232,6 +234,38 @@ def test_text_search(shared: PageWatch, real_server: str) -> None:
     clean(shared)
 
 
+def test_summaries_load_only_for_the_text_search(browser: Any, real_server: str) -> None:
+    """studies.json holds what the table shows; the rest of the rows (summaries, full author lists)
+    comes from studies-rows.json on the first text search, which then searches them too."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+        page.goto(real_server + "explore/")
+        page.wait_for_selector(READY)
+        page.wait_for_timeout(300)
+        assert "/explore/studies.json" in fetched and "/explore/studies-rows.json" not in fetched
+        rec = next(r for r in NEWEST_FIRST[PAGE_SIZE:] if len(r["summary"].split()) > 8)
+        words = [w for w in re.findall(r"[A-Za-z]{6,}", rec["summary"]) if w.lower() not in rec["title"].lower()][:2]
+        q = " ".join(words)
+        page.locator(".em-explore__filters input[name='q']").fill(q)
+        wait_count(page, len(expected(q=q)))
+        assert "/explore/studies-rows.json" in fetched
+        assert matches(rec, q=q) and count(page) >= 1
+    finally:
+        context.close()
+    # Opened with a text search in the URL, the page loads the rows before it counts.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(real_server + "explore/?q=" + quote(q))
+        page.wait_for_selector(READY)
+        assert count(page) == len(expected(q=q))
+    finally:
+        context.close()
+
+
 def test_year_range(shared: PageWatch, real_server: str) -> None:
     page = open_explore(shared, real_server)
     page.fill(".em-explore__filters input[name='year-min']", "2016")
@@ -366,18 +400,56 @@ def test_no_serious_accessibility_violations(watched: PageWatch, real_server: st
     clean(watched)  # axe-core runs from the package's own copy: no request leaves the origin
 
 
-def test_without_javascript_the_plain_table_lists_every_study(browser: Any, real_server: str) -> None:
+def test_without_javascript_the_first_page_lists_the_newest_studies_and_links_to_the_next(browser: Any, real_server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(real_server + "explore/")
         assert page.locator(".em-explore__static").is_visible()
         links = page.eval_on_selector_all(".em-explore__static tbody td:first-child a", "as => as.map(a => a.href)")
-        assert len(links) == len(RECORDS)
-        assert {urlsplit(h).path for h in links} == {f"/studies/{r['id']}/" for r in RECORDS}
+        newest = [f"/studies/{r['id']}/" for r in NEWEST_FIRST]
+        assert len(links) == PAGE_SIZE < len(RECORDS)
+        assert [urlsplit(h).path for h in links] == newest[:PAGE_SIZE]
         assert count(page) == len(RECORDS)
+        # Next, page after page, until every study was listed once, in order.
+        listed = [urlsplit(h).path for h in links]
+        pages = 1
+        while page.locator(".em-explore__pages a[rel='next']").count():
+            page.locator(".em-explore__pages a[rel='next']").click()
+            page.wait_for_load_state()
+            pages += 1
+            assert urlsplit(page.url).path == f"/explore/page/{pages}/"
+            assert page.locator(".em-explore__static").is_visible()
+            listed += [urlsplit(h).path for h in page.eval_on_selector_all(".em-explore__static tbody td:first-child a", "as => as.map(a => a.href)")]
+        assert pages == -(-len(RECORDS) // PAGE_SIZE)
+        assert listed == newest
+        # Page links go back too.
+        page.locator(".em-explore__pages a", has_text="1").first.click()
+        page.wait_for_load_state()
+        assert urlsplit(page.url).path == "/explore/"
     finally:
         context.close()
+
+
+def test_the_filterable_table_holds_every_study_beyond_the_first_page(shared: PageWatch, real_server: str) -> None:
+    """The plain list shows PAGE_SIZE studies; the filters still work on all of them (studies.json)."""
+    oldest = NEWEST_FIRST[-1]  # on the last page of the plain list
+    page = open_explore(shared, real_server, f"?year=-{oldest['year']}")
+    wait_count(page, len(expected(years=(None, oldest["year"]))))
+    titles = page.eval_on_selector_all("table.em-explore__dt tbody td:first-child a", "as => as.map(a => a.textContent)")
+    assert " ".join(oldest["title"].split()) in [" ".join(t.split()) for t in titles]
+    page = open_explore(shared, real_server)
+    tick(page, "task", "segmentation")
+    want = expected({"task": {"segmentation"}})
+    wait_count(page, len(want))
+    assert any(r in want for r in NEWEST_FIRST[PAGE_SIZE:])  # the filter counts studies beyond the first page
+    # Every study can be paged to in the filterable table: show 250 a page and count the rows.
+    page.locator(".em-explore__filters .em-explore__clear").click()
+    wait_count(page, len(RECORDS))
+    page.select_option(".dt-length select", "250")
+    shown = page.locator("table.em-explore__dt tbody tr").count()
+    assert shown == min(250, len(RECORDS)) > PAGE_SIZE
+    clean(shared)
 
 
 def test_if_the_script_cannot_load_its_library_the_plain_table_stays(browser: Any, real_server: str) -> None:
@@ -390,7 +462,8 @@ def test_if_the_script_cannot_load_its_library_the_plain_table_stays(browser: An
         page.goto(real_server + "explore/")
         page.wait_for_selector(".em-explore.em-explore--failed")
         assert page.locator(".em-explore__static").is_visible()
-        assert page.locator(".em-explore__static tbody tr").count() == len(RECORDS)
+        assert page.locator(".em-explore__static tbody tr").count() == PAGE_SIZE
+        assert page.locator(".em-explore__pages a[rel='next']").is_visible()
         assert count(page) == len(RECORDS)
         assert any("Explore" in e for e in errors)
     finally:
@@ -398,14 +471,19 @@ def test_if_the_script_cannot_load_its_library_the_plain_table_stays(browser: An
 
 
 def test_opened_from_a_file_the_plain_table_shows(browser: Any, real_site: Path) -> None:
-    """From file:// the browser refuses module scripts and fetch(): the page still lists every study."""
+    """From file:// the browser refuses module scripts and fetch(): the page still lists the first
+    studies, and links to the others."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto((real_site / "explore" / "index.html").as_uri())
         page.wait_for_selector(".em-explore.em-explore--failed")
-        assert page.locator(".em-explore__static tbody tr").count() == len(RECORDS)
+        assert page.locator(".em-explore__static tbody tr").count() == PAGE_SIZE
         assert page.locator(".em-explore__static").is_visible()
+        # (Directory links, as everywhere on the site: the browser shows a folder listing from file://.)
+        nxt = page.eval_on_selector(".em-explore__pages a[rel='next']", "a => a.href")
+        assert nxt == (real_site / "explore" / "page" / "2").as_uri() + "/"
+        assert (real_site / "explore" / "page" / "2" / "index.html").is_file()
     finally:
         context.close()
 
