@@ -52,10 +52,8 @@ def wait_for(url: str, timeout: float = 180) -> str:
     raise SystemExit(f"mkdocs serve did not answer on {url} within {timeout:.0f} s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--saves", type=int, default=5)
-    args = parser.parse_args()
+def measure(saves: int) -> dict[str, object]:
+    """Save the record `saves` times under `mkdocs serve` and time each until the browser shows it."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="live-preview-") as tmp:
@@ -81,7 +79,7 @@ def main() -> None:
                 page = browser.new_page()
                 page.goto(base + f"studies/{RECORD}/")
                 page.wait_for_selector("h1")
-                for i in range(args.saves):
+                for i in range(saves):
                     title = f"Live preview check {i}"
                     time.sleep(2)  # let the watcher settle between saves, as a person typing would
                     before = log.read_text().count("Building documentation")
@@ -96,11 +94,17 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    print(json.dumps({
-        "saves": args.saves, "median_s": round(statistics.median(seconds), 2), "min_s": round(min(seconds), 2),
+    return {
+        "saves": saves, "median_s": round(statistics.median(seconds), 2), "min_s": round(min(seconds), 2),
         "max_s": round(max(seconds), 2), "builds_per_save": builds, "studies": len(list((ROOT / "data" / "studies").glob("*.yaml"))),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-    }))
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--saves", type=int, default=5)
+    print(json.dumps(measure(parser.parse_args().saves)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ size, largest page, search index size, how many files one changed record rewrite
 weight: explore/index.html, and its whole transfer gzip-compressed (the HTML, the studies.json it
 filters and every JS/CSS file it loads: those its <script>/<link> reference and the DataTables
 bundle explore.js imports), each file's gzip size summed.
+Then it measures the live preview at the shipped size (benchmarks/live_preview.py: seconds from
+saving a record to the open page showing it, under `mkdocs serve`) and prints it as one more JSON
+object. With --table it prints the README's performance table, made from these results.
 Absolute times on a shared machine are noisy; compare the ratios, measured in the same run.
 """
 
@@ -193,13 +196,48 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary folder)")
+    ap.add_argument("--live-preview", type=int, default=5, metavar="SAVES", help="saves timed under mkdocs serve (0: skip)")
+    ap.add_argument("--table", action="store_true", help="also print the README's performance table (Markdown)")
     args = ap.parse_args()
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
         base.mkdir(parents=True, exist_ok=True)
         for n in args.n or [2000, 10000]:
-            print(json.dumps({**run(n, args.repeat, args.seed, base), "machine": machine}), flush=True)
+            results.append({**run(n, args.repeat, args.seed, base), "machine": machine})
+            print(json.dumps(results[-1]), flush=True)
+    preview = None
+    if args.live_preview:
+        from live_preview import measure
+
+        preview = measure(args.live_preview)
+        print(json.dumps({"live_preview": preview}), flush=True)
+    if args.table:
+        print(table(results, preview, machine))
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
+
+
+def table(results: list[dict[str, object]], preview: dict[str, object] | None, machine: dict[str, object]) -> str:
+    """The README's performance table, from this run's results (medians over its repetitions)."""
+    head = ("| N studies | repetitions | validate | generate | whole build | baseline (plain MkDocs, same pages) | ratio "
+            "| Explore HTML | Explore transfer (gzip) | search index | largest page |\n"
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+    rows = "".join(
+        f"| {r['n']:,} | {r['repetitions']} | {r['validate_s']:.1f} s | {r['generate_s']:.1f} s | {r['whole_build_s']:.0f} s "
+        f"| {r['baseline_s']:.0f} s | {r['ratio']:.2f} | {_mb(r['explore_html_bytes'])} | {_mb(r['explore_transfer_gzip_bytes'])} "  # type: ignore[arg-type]
+        f"| {_mb(r['search_index_bytes'])} | {_mb(r['largest_page']['bytes'])} ({r['largest_page']['path']}) |\n"  # type: ignore[index, arg-type]
+        for r in results
+    )
+    live = ""
+    if preview:
+        live = (f"\nLive preview at the shipped size ({preview['studies']} studies): a saved record shows in the open page after "
+                f"a median of {preview['median_s']} s ({preview['min_s']}-{preview['max_s']} s, {preview['saves']} saves), "
+                f"builds per save {preview['builds_per_save']}.\n")
+    return head + rows + live + f"\nMachine: {machine['platform']}, {machine['cpus']} cores, Python {machine['python']}.\n"
 
 
 if __name__ == "__main__":
