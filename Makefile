@@ -18,7 +18,7 @@ site: $(BIN)/.installed
 	$(BIN)/evidence-map build --strict
 
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 validate: $(BIN)/.installed
 	$(BIN)/evidence-map validate

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 RECORD = "hon2017towards"
+SERVE_FLAGS = ["--dirty"]
+"""As `make serve` runs it."""
 
 
 def free_port() -> int:
@@ -67,7 +69,7 @@ def measure(saves: int) -> dict[str, object]:
         log = project / "serve.log"
         with log.open("w") as out:
             server = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+                [sys.executable, "-m", "mkdocs", "serve", *SERVE_FLAGS, "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
                 cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             )

@@ -44,6 +44,9 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     serving = False
     problems: list[Problem] | None = None
     """The problems of the last load under `mkdocs serve`: every page then shows them."""
+    rerender_all = False
+    """Under `mkdocs serve --dirty`, pages whose source did not change are not rendered again: while
+    records are invalid, and once after they are fixed, every page must be (error page, then back)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook keeps one plugin object across the rebuilds of `mkdocs serve`, so the
@@ -66,7 +69,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
             # A preview must not hang on a half-typed record: nothing is generated, the terminal and
             # every page show the problems, and the next good save brings the pages back.
             log.error(f"invalid records; the preview shows them until they are fixed:\n{lines}\n{len(e.problems)} problem(s)")
-            self.problems = e.problems
+            self.problems, self.rerender_all = e.problems, True
             config.theme.dirs.insert(0, str(THEME_OVERRIDES))
             return config
         self.problems = None
@@ -101,6 +104,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         for f in files:
             if f.src_uri in self.generated:
                 f.edit_uri = None
+            if self.rerender_all:
+                f.is_modified = lambda: True  # type: ignore[method-assign]
         return files
 
     def on_pre_page(self, page: Any, config: MkDocsConfig, files: MkFiles) -> Any:
@@ -136,6 +141,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         # One search entry per study page instead of one per section (searchindex.py): the index
         # that every reader downloads grows by what is searched for, not by headings and labels.
+        self.rerender_all = bool(self.problems)  # once more after a fix, so the error pages are replaced
         path = Path(config.site_dir) / "search" / "search_index.json"
         if self.dataset is None or self.problems or not path.is_file():
             return

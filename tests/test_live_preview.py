@@ -58,7 +58,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str], P
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}", "-f", str(project / "mkdocs.yml")],  # as make serve
             cwd=project, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
