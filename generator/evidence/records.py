@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -186,6 +186,13 @@ def ordered(record: Mapping[str, Any], taxonomy: Taxonomy) -> dict[str, Any]:
     return {k: record[k] for k in field_names(taxonomy) if k in record}
 
 
+def short_authors(authors: Sequence[str], truncated: bool = False) -> str:
+    """'Doe et al.': the first author's family name, and 'et al.' when there are others."""
+    if not authors:
+        return ""
+    return authors[0].split(",")[0].strip() + (" et al." if len(authors) > 1 or truncated else "")
+
+
 @dataclass(frozen=True)
 class Study:
     """A validated study; facet values are slugs (tuples even for single facets)."""
@@ -221,7 +228,7 @@ class Study:
 
     @property
     def short_authors(self) -> str:
-        return self.first_author + (" et al." if len(self.authors) > 1 or self.authors_truncated else "")
+        return short_authors(self.authors, self.authors_truncated)
 
     @property
     def publication_type(self) -> str:

@@ -58,10 +58,15 @@ class SourceReview(_Strict):
     """The review's included studies as a search record; none: the map does not track membership."""
 
     @property
-    def citation(self) -> str:
-        names = [a.split(",")[0] for a in self.authors]
+    def short(self) -> str:
+        """'Valverde et al. (2021)': the review as cited in running text."""
+        names = [a.split(",")[0].strip() for a in self.authors]
         who = f"{names[0]} et al." if len(names) > 2 else " and ".join(names)
-        return f"{who} ({self.year}). {self.title}. {self.journal}, {self.volume}({self.issue}), {self.article}."
+        return f"{who} ({self.year})"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.short}. {self.title}. {self.journal}, {self.volume}({self.issue}), {self.article}."
 
 
 class GapMap(_Strict):

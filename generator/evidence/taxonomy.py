@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .yamlsafe import shorten
+
 Scalar = StrictBool | StrictStr
 
 NOT_REPORTED = "not-reported"
@@ -55,7 +57,7 @@ class Value(BaseModel):
             return value
         if len(value) > MAX_NAME_LENGTH or not VALUE_SLUG.fullmatch(value):
             raise PydanticCustomError("value_slug", "{value} is not a slug; use lowercase ascii letters, digits and hyphens, a dot only between "
-                                      "them (at most {n} characters), e.g. brain-tumor or 2.5d, or true/false", {"value": _shown(value), "n": MAX_NAME_LENGTH})
+                                      "them (at most {n} characters), e.g. brain-tumor or 2.5d, or true/false", {"value": repr(shorten(value)), "n": MAX_NAME_LENGTH})
         if value in RESERVED_SLUGS:
             raise PydanticCustomError("value_reserved", "{value} is reserved (a facet's index page, or the value shown for a facet "
                                       "left empty); choose another value", {"value": repr(value)})
@@ -81,7 +83,7 @@ class Facet(BaseModel):
     def _name(cls, name: str) -> str:
         if len(name) > MAX_NAME_LENGTH or not FACET_NAME.fullmatch(name):
             raise PydanticCustomError("facet_name", "{name} is not a facet name; use lowercase ascii letters, digits and underscores, "
-                                      "starting with a letter (at most {n} characters)", {"name": _shown(name), "n": MAX_NAME_LENGTH})
+                                      "starting with a letter (at most {n} characters)", {"name": repr(shorten(name)), "n": MAX_NAME_LENGTH})
         if name in RECORD_FIELDS:
             raise PydanticCustomError("facet_reserved", "{name} is a record field; choose another name", {"name": repr(name)})
         if name in MODEL_NAMES or name.startswith("model_"):
@@ -133,10 +135,6 @@ class Taxonomy(BaseModel):
 
     def __getitem__(self, name: str) -> Facet:
         return self.by_name[name]
-
-
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 80 else text[:79] + "…")
 
 
 def parse_taxonomy(data: Any) -> Taxonomy:

@@ -14,7 +14,7 @@ from typing import Any
 from ..console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_schema, report
 from ..evidence.dataset import Dataset, InvalidData, UsageError, load
 from ..evidence.normalise import fold, surname_key
-from ..evidence.records import SLUG
+from ..evidence.records import SLUG, short_authors
 from ..evidence.review import parse_review
 from ..evidence.searches import Candidate, Search, json_schema
 from ..evidence.validate import suggest
@@ -294,7 +294,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         return ds
     rows = pending(ds)
     for s, c in rows:
-        who = (c.authors[0].split(",")[0] + (" et al." if len(c.authors) > 1 or c.authors_truncated else "")) if c.authors else "(no authors)"
+        who = short_authors(c.authors, c.authors_truncated) or "(no authors)"
         score = f"[{c.score:.2f}] " if c.score is not None else ""
         dup = f"  (possible duplicate of {c.duplicate_of}, {c.confidence:.2f})" if c.duplicate_of else ""
         print(f"{score}{s.id}:{c.key}  {who} {c.year or 'n.d.'}. {c.title}{dup}")

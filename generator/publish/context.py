@@ -54,7 +54,4 @@ def review_period_end(ds: Dataset) -> int:
 
 def review_short(ds: Dataset) -> str:
     """'Valverde et al. (2021)': the source review as cited in running text."""
-    r = ds.review.source_review
-    names = [a.split(",")[0].strip() for a in r.authors]
-    who = f"{names[0]} et al." if len(names) > 2 else " and ".join(names)
-    return f"{who} ({r.year})"
+    return ds.review.source_review.short

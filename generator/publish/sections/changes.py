@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...evidence.dataset import Dataset
+from ...evidence.records import short_authors
 from .. import mapcite
 from ..context import Files, SiteContext
 from ..frontmatter import front_matter
@@ -22,9 +23,7 @@ def page_file(version: str) -> str:
 
 def _study(r: dict[str, Any], this: str, current: set[str]) -> dict[str, Any]:
     """A study of a snapshot, linked when it is still in the map."""
-    authors = r.get("authors") or []
-    first = str(authors[0]).split(",")[0] if authors else ""
-    who = first + (" et al." if len(authors) > 1 or r.get("authors_truncated") else "")
+    who = short_authors([str(a) for a in r.get("authors") or []], bool(r.get("authors_truncated")))
     return {"id": r["id"], "title": str(r.get("title", r["id"])), "who": who, "year": r.get("year", ""),
             "file": study_file(r["id"]) if r["id"] in current else None}
 
