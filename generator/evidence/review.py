@@ -94,8 +94,12 @@ class Screening(_Strict):
         return next((r.label for r in self.exclusion_reasons if r.value == value), value)
 
 
+DUPLICATE = "duplicate"
+"""The exclusion reason the intake itself gives (a candidate that repeats an earlier one): every
+screening list has it."""
+
 DEFAULT_SCREENING = Screening(exclusion_reasons=(
-    ExclusionReason(value="duplicate", label="Duplicate", definition="The same study as a map record or an earlier candidate."),
+    ExclusionReason(value=DUPLICATE, label="Duplicate", definition="The same study as a map record or an earlier candidate."),
     ExclusionReason(value="out-of-scope", label="Out of scope", definition="Outside the map's scope for another reason."),
 ))
 """Used when review.yaml has no screening section, so older data folders keep loading."""

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .records import DOI, MAX_NOTE_LENGTH, MAX_SHORT_TEXT, MAX_TITLE_LENGTH, SLUG, Link, ShortText
-from .review import Screening
+from .review import DUPLICATE, Screening
 from .validate import _PATTERN_HELP, _TYPE_HELP, Problem, _yaml_repr, display_path, field_message, read_yaml, suggest
 from .yamlsafe import Document, Mark
 
@@ -221,7 +221,7 @@ def check_search_file(path: Path, screening: Screening, record_path: str, today:
                 at(("candidates", i, "decision"), f"{who}reason: an excluded candidate needs a reason (allowed: {', '.join(screening.reasons)})")
             if decision != "exclude" and c.get("reason") is not None:
                 at(("candidates", i, "reason"), f"{who}reason: only an excluded candidate has a reason; set 'decision: exclude' or remove the reason")
-            if reason == "duplicate" and c.get("duplicate_of") is None:
+            if reason == DUPLICATE and c.get("duplicate_of") is None:
                 at(("candidates", i, "reason"), f"{who}duplicate_of: a candidate excluded as a duplicate needs 'duplicate_of: <record id or search-id:key>'")
             if (c.get("duplicate_of") is None) != (c.get("confidence") is None):
                 missing = "confidence" if c.get("confidence") is None else "duplicate_of"

@@ -15,7 +15,7 @@ from ..console import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_schema, report
 from ..evidence.dataset import Dataset, InvalidData, UsageError, load
 from ..evidence.normalise import fold, surname_key
 from ..evidence.records import SLUG, short_authors
-from ..evidence.review import parse_review
+from ..evidence.review import DUPLICATE, parse_review
 from ..evidence.searches import Candidate, Search, json_schema
 from ..evidence.validate import suggest
 from .dedupe import Index, Match, item
@@ -71,7 +71,7 @@ def build_index(ds: Dataset) -> tuple[Index, dict[str, str]]:
     claimed: dict[str, str] = {}
     for s in ds.searches:
         for c in s.candidates:
-            if c.reason == "duplicate":
+            if c.reason == DUPLICATE:
                 continue
             index.add(item(s.ref(c.key), "candidate", c.title, c.year, c.authors, c.venue, c.doi, c.arxiv, c.url))
             if c.record:
@@ -106,7 +106,7 @@ def screen_entries(ds: Dataset, search_id: str, entries: list[Any]) -> tuple[lis
             claimed[m.ref] = ref
             summary.of_records += 1
         else:
-            cand.update(decision="exclude", reason="duplicate")
+            cand.update(decision="exclude", reason=DUPLICATE)
             if m.kind == "record":
                 cand["note"] = f"record {m.ref} is already claimed by candidate {claimed[m.ref]}"
                 summary.of_records += 1
@@ -272,7 +272,7 @@ def cmd_exclude(args: argparse.Namespace) -> int:
     search, cand = found
     if cand.decision != "pending":
         return _err(f"candidate '{cand.key}' of {search.id} is already decided ({cand.decision}); edit {search.path} by hand to change it")
-    if args.reason == "duplicate" and cand.duplicate_of is None:
+    if args.reason == DUPLICATE and cand.duplicate_of is None:
         return _err("a duplicate needs duplicate_of: this candidate has none; use another reason or edit the file")
     values: dict[str, Any] = {"decision": "exclude", "record": None, "reason": args.reason}
     if args.note:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..evidence.dataset import Dataset
+from ..evidence.review import DUPLICATE
 
 MIN_NEGATIVES = 10
 """Below this many exclusions the classifier has too little to learn from: similarity is used."""
@@ -35,7 +36,7 @@ class Ranker:
     @classmethod
     def from_dataset(cls, ds: Dataset) -> Ranker:
         positives = [record_text(st.title, st.summary) for st in ds.studies]
-        negatives = [c.title for s in ds.searches for c in s.candidates if c.decision == "exclude" and c.reason != "duplicate"]
+        negatives = [c.title for s in ds.searches for c in s.candidates if c.decision == "exclude" and c.reason != DUPLICATE]
         return cls(positives, negatives)
 
     @property

@@ -11,12 +11,12 @@ from markupsafe import Markup
 
 from ..evidence.dataset import Dataset
 from ..evidence.membership import Coverage, coverage
+from ..evidence.review import DUPLICATE
 from ..evidence.searches import Candidate, Search
 from .urls import doi_url, facet_file, href
 
 SCREENING = "screening.md"
 SCREENING_URL = "screening/"
-DUPLICATE = "duplicate"
 
 
 def anchor(source: str, part: str | None = None) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 from markupsafe import Markup
 
 from ...evidence.dataset import Dataset
+from ...evidence.review import DUPLICATE
 from ...evidence.searches import Candidate, Search
 from ..context import Files, SiteContext
-from ..living import DUPLICATE, SCREENING, anchor, candidate_link, currency, flows
+from ..living import SCREENING, anchor, candidate_link, currency, flows
 from ..render import render
 from ..urls import study_file
 
