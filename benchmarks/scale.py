@@ -235,8 +235,9 @@ def table(results: list[dict[str, object]], preview: dict[str, object] | None, m
     live = ""
     if preview:
         live = (f"\nLive preview at the shipped size ({preview['studies']} studies): a saved record shows in the open page after "
-                f"a median of {preview['median_s']} s ({preview['min_s']}-{preview['max_s']} s, {preview['saves']} saves), "
-                f"builds per save {preview['builds_per_save']}.\n")
+                f"a median of {preview['median_s']} s ({preview['min_s']}-{preview['max_s']} s, {preview['saves']} saves; "
+                + ", ".join(f"{k} edits {v} s" for k, v in preview["median_s_by_edit"].items())  # type: ignore[attr-defined]
+                + f"), builds per save {preview['builds_per_save']}.\n")
     return head + rows + live + f"\nMachine: {machine['platform']}, {machine['cpus']} cores, Python {machine['python']}.\n"
 
 

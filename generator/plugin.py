@@ -5,28 +5,28 @@ name without a path to this package."""
 
 from __future__ import annotations
 
-import html
 import logging
 import os
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files as MkFiles
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers.api import BaseObserver
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
 from .evidence.validate import Problem
+from .preview import DATA_POLL_SECONDS, TemplateCache, error_page, watch_often, watch_sources_only
 from .publish import mapcite, searchindex
 from .publish.build import generate
 from .publish.context import SiteContext
 from .publish.living import status
-from .publish.writer import MANIFEST, UnsafePath, write_tree
+from .publish.writer import UnsafePath, write_tree
 
 log = logging.getLogger("mkdocs.plugins.evidence_map")
 THEME_OVERRIDES = Path(__file__).parent / "overrides"
@@ -44,6 +44,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     serving = False
     problems: list[Problem] | None = None
     """The problems of the last load under `mkdocs serve`: every page then shows them."""
+    templates: TemplateCache | None = None
+    data_observer: BaseObserver | None = None
     rerender_all = False
     """Under `mkdocs serve --dirty`, pages whose source did not change are not rendered again: while
     records are invalid, and once after they are fixed, every page must be (error page, then back)."""
@@ -52,6 +54,13 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         # Having this hook keeps one plugin object across the rebuilds of `mkdocs serve`, so the
         # set of generated files survives from one build to the next (the watcher needs it).
         self.serving = command == "serve"
+        if self.serving and self.templates is None:
+            self.templates = TemplateCache()
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: MkFiles) -> Environment:
+        if self.templates is not None and env.bytecode_cache is None:
+            env.bytecode_cache = self.templates
+        return env
 
     def data_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.data_dir).resolve()
@@ -148,46 +157,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         path.write_text(searchindex.compact_file(path.read_text(encoding="utf-8"), self.dataset), encoding="utf-8")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        server.watch(str(self.data_dir(config)))
+        self.data_observer = watch_often(server, self.data_dir(config), DATA_POLL_SECONDS)
+        if self.data_observer is None:
+            server.watch(str(self.data_dir(config)))
+        else:
+            log.info(f"Watching the records in '{self.config.data_dir}' every {DATA_POLL_SECONDS} s")
         watch_sources_only(server, Path(config.docs_dir), lambda: self.generated)
         return server
 
-
-def error_page(problems: Sequence[Problem]) -> str:
-    """What the preview shows instead of any page while records are invalid (a full HTML page, so
-    `mkdocs serve` can add its reload script and the page comes back by itself once they are fixed)."""
-    items = "".join(f"<li><code>{html.escape(p.format())}</code></li>" for p in problems)
-    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invalid records</title></head>"
-            "<body><main><h1>Invalid records: nothing was rebuilt</h1>"
-            f"<p>{len(problems)} problem{'s' if len(problems) != 1 else ''}. Fix and save; this page reloads by itself.</p>"
-            f"<ul>{items}</ul></main></body></html>\n")
-
-
-def watch_sources_only(server: Any, docs: Path, generated: Callable[[], frozenset[str]]) -> None:
-    """Watch the docs folder for hand-written changes only: the generator's own writes there (and
-    its temporary files) would otherwise start a second, useless build after every save.
-
-    MkDocs' LiveReloadServer has no filter, so its watch of the docs folder is replaced by one with
-    a filter that asks for a rebuild the way its own callback does. Should that private interface
-    change, the plain watch stays (two builds per save, as before) rather than none."""
-    if not hasattr(server, "_rebuild_cond") or not hasattr(server, "observer"):
-        return
-    root = os.path.abspath(docs)
-
-    def ours(path: str) -> bool:
-        rel = os.path.relpath(path, root).replace(os.sep, "/")
-        name = rel.rsplit("/", 1)[-1]
-        return rel in generated() or rel == MANIFEST or (name.startswith(".") and name.endswith(".tmp"))
-
-    def on_any_event(event: FileSystemEvent) -> None:
-        paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
-        if event.is_directory or all(ours(os.fsdecode(p)) for p in paths):
-            return
-        with server._rebuild_cond:
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
-
-    handler = FileSystemEventHandler()
-    handler.on_any_event = on_any_event  # type: ignore[method-assign]
-    server.unwatch(root)
-    server.observer.schedule(handler, root, recursive=True)
+    def on_shutdown(self) -> None:
+        if self.data_observer is not None:
+            self.data_observer.stop()
+            self.data_observer = None

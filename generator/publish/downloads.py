@@ -30,9 +30,22 @@ def to_csv(ds: Dataset) -> str:
     return out.getvalue()
 
 
+_last_json: dict[int, tuple[Dataset, str]] = {}
+"""The JSON of the last dataset rendered, by identity (a Dataset holds dicts, so it cannot be hashed)."""
+
+
 def to_json(ds: Dataset) -> str:
+    """Every record as one JSON array: the download, the map's version digest and the Changes page's
+    comparison all read it. Rendered once per dataset: indented JSON goes through Python's pure-Python
+    encoder, and six renderings were 0.15 s of every rebuild in the live preview."""
+    hit = _last_json.get(id(ds))
+    if hit is not None and hit[0] is ds:
+        return hit[1]
     records = [s.record(ds.taxonomy) for s in sorted(ds.studies, key=lambda s: s.id)]
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    _last_json.clear()
+    _last_json[id(ds)] = (ds, text)  # the reference keeps id(ds) from being reused while cached
+    return text
 
 
 def schema(ds: Dataset) -> str:

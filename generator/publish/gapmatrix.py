@@ -85,14 +85,14 @@ def template(colour_key: str) -> dict[str, Any]:
     gaps = alt.Chart(alt.NamedData(name="gaps")).transform_calculate(
         note="'none: a gap'", aria="datum.row_axis + ', ' + datum.column_axis + ': no study, a gap'",
     ).mark_rect(fill=GAP_FILL, opacity=0.22).encode(
-        description="aria:N",
+        description=alt.Description("aria:N"),
         tooltip=[alt.Tooltip("row_axis:N", title=ROWS), alt.Tooltip("column_axis:N", title=COLUMNS), alt.Tooltip("note:N", title="Studies")])
     bubbles = alt.Chart().mark_circle(opacity=1, stroke="#999", strokeWidth=1).encode(
         size=alt.Size("count:Q", title="Studies", scale=alt.Scale(domain=[0, 1], range=[0, MAX_AREA]), legend=alt.Legend(values=[1], orient="bottom", direction="horizontal", symbolFillColor=GAP_FILL)),
         color=alt.Color("band:N", title=["Studies with", colour_key], scale=alt.Scale(domain=list(BANDS), range=list(BANDS.values())),
                         legend=alt.Legend(orient="bottom", direction="horizontal", titleLimit=300)),
-        href="explore:N",
-        description="aria:N",  # what a screen reader says for a bubble (not every tooltip field and the link)
+        href=alt.Href("explore:N"),
+        description=alt.Description("aria:N"),  # what a screen reader says for a bubble (not every tooltip field and the link)
         tooltip=[alt.Tooltip("row:N", title=ROWS), alt.Tooltip("column:N", title=COLUMNS), alt.Tooltip("count:Q", title="Studies"),
                  alt.Tooltip("colour_text:N", title=colour_key), alt.Tooltip("titles:N", title="Newest studies")],
     )

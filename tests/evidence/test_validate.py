@@ -596,3 +596,40 @@ def test_a_value_repeated_many_times_is_reported_once(tmp_path, monkeypatch, cap
     code, errors = run(tmp_path, monkeypatch, capsys, {"doe2020transfer.yaml": text})
     assert code == 1
     assert [e.split(": error: ")[1] for e in errors] == ["task: 'segmentation' is listed more than once", "task: 'classification' is listed more than once"]
+
+
+def test_a_record_is_parsed_again_only_when_its_bytes_or_the_taxonomy_change(tmp_path, monkeypatch):
+    """`mkdocs serve` loads every record on each save: unchanged files reuse their last result."""
+    from generator.evidence import validate
+    from generator.evidence.dataset import InvalidData, load
+    from tests.conftest import write_record
+
+    other = record(id="roe2021other", title="Another study of transfer", doi="10.1000/other")
+    data = make_data(tmp_path, [record(), other])
+    checked: list[str] = []
+    real = validate.check_file
+    monkeypatch.setattr(validate, "check_file", lambda path, *a, **k: checked.append(path.name) or real(path, *a, **k))
+    first = load(data)
+    assert sorted(checked) == ["doe2020transfer.yaml", "roe2021other.yaml"]
+
+    checked.clear()
+    write_record(data, other)  # the same bytes saved again (a new modification time)
+    assert load(data).studies == first.studies and checked == []
+
+    write_record(data, {**other, "title": "A corrected title"})
+    assert [s.title for s in load(data).studies if s.id == "roe2021other"] == ["A corrected title"] and checked == ["roe2021other.yaml"]
+
+    checked.clear()
+    write_record(data, {**other, "year": 1800})  # an invalid record: its problem is reported on every load
+    for _ in range(2):
+        with pytest.raises(InvalidData) as e:
+            load(data)
+        assert [p.message for p in e.value.problems if "year" in p.message]
+    assert checked == ["roe2021other.yaml"]
+
+    checked.clear()
+    taxonomy = data / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("label: Task", "label: Task of the model", 1), encoding="utf-8")
+    write_record(data, other)
+    assert load(data).taxonomy["task"].label == "Task of the model"
+    assert sorted(checked) == ["doe2020transfer.yaml", "roe2021other.yaml"]  # a new taxonomy: every record again

@@ -14,6 +14,7 @@ from ..context import Files, SiteContext
 from ..feeds import FACET_FEED_ENTRIES, atom, facet_feed_file
 from ..frontmatter import front_matter
 from ..render import render
+from ..reuse import Reuse
 from ..urls import explore_url, facet_file, facet_url, study_file
 
 INDEX = "facets/index.md"
@@ -75,15 +76,25 @@ def facets_index(ds: Dataset) -> str:
     return render("facets.md.j2", facets=facets, this=INDEX, total=len(ds.studies))
 
 
+def value_files(ctx: SiteContext, facet: Facet, slug: str, studies: list[Study], total: int) -> tuple[str, bytes]:
+    """A facet value's page and its Atom feed."""
+    feed = atom(ctx, studies, facet_feed_file(facet.name, slug), facet_url(facet.name, slug), feed_title(ctx, facet, slug),
+                f"The newest studies of the map with {facet.label}: {facet.label_of(slug)}.")
+    return value_page(facet, slug, studies, total, ctx), feed
+
+
+VALUES: Reuse[tuple[str, bytes]] = Reuse()
+"""Value pages and feeds of the last build: a save changes the pages of the values its study has."""
+
+
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     files: Files = {INDEX: facets_index(ds)}
-    for facet in ds.taxonomy.facets:
-        files[facet_file(facet.name)] = facet_index(facet, ds)
-        groups = by_value(ds.studies, facet)
-        for slug, _ in facet_counts(ds.studies, facet):
-            in_value = groups.get(slug, [])
-            files[facet_file(facet.name, slug)] = value_page(facet, slug, in_value, len(ds.studies), ctx)
-            files[facet_feed_file(facet.name, slug)] = atom(
-                ctx, in_value, facet_feed_file(facet.name, slug), facet_url(facet.name, slug), feed_title(ctx, facet, slug),
-                f"The newest studies of the map with {facet.label}: {facet.label_of(slug)}.")
+    with VALUES.round((ctx,)) as reuse:
+        for facet in ds.taxonomy.facets:
+            files[facet_file(facet.name)] = facet_index(facet, ds)
+            groups = by_value(ds.studies, facet)
+            for slug, _ in facet_counts(ds.studies, facet):
+                page, feed = reuse((facet.name, slug), (facet, slug, groups.get(slug, []), len(ds.studies)), value_files)
+                files[facet_file(facet.name, slug)] = page
+                files[facet_feed_file(facet.name, slug)] = feed
     return files

@@ -8,6 +8,7 @@ from typing import Any
 from ...evidence.dataset import Dataset
 from ...evidence.membership import included_list, members
 from ...evidence.records import Study
+from ...evidence.site import Site
 from ...evidence.taxonomy import Taxonomy
 from .. import bibtex, ris
 from ..context import Files, SiteContext
@@ -16,6 +17,7 @@ from ..living import anchor
 from ..related import related, related_facets
 from ..releasediff import Event, histories, of_data, of_release
 from ..render import render
+from ..reuse import Reuse
 from ..urls import doi_url, facet_file, href, study_file
 
 
@@ -81,9 +83,8 @@ def history_view(events: list[Event] | None, released: bool) -> list[dict[str, A
     ]
 
 
-def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tuple[Study, int]],
+def page(tax: Taxonomy, site: Site, ctx: SiteContext, study: Study, related_studies: list[tuple[Study, int]],
          source_entry: dict[str, Any] | None = None, history: list[dict[str, Any]] | None = None) -> str:
-    tax, site = ds.taxonomy, ds.review.site
     kind = site.roles.citation_kind(study.facets)
     this = study_file(study.id)
     meta = {
@@ -108,11 +109,17 @@ def page(study: Study, ds: Dataset, ctx: SiteContext, related_studies: list[tupl
     return front_matter(meta) + body
 
 
+PAGES: Reuse[str] = Reuse()
+"""Study pages of the last build: a save changes one record, and a page changes only with its own
+study, its related studies (their titles are listed), its history or the site's settings."""
+
+
 def produce(ds: Dataset, ctx: SiteContext) -> Files:
     rel = related(ds.studies, ds.taxonomy, site=ds.review.site)
     entries = source_entries(ds)
     events = histories([*map(of_release, ds.releases), of_data(ds)]) if ds.releases else {}
-    return {
-        study_file(s.id): page(s, ds, ctx, rel[s.id], entries.get(s.id), history_view(events.get(s.id), bool(ds.releases)))
-        for s in sorted(ds.studies, key=lambda s: s.id)
-    }
+    with PAGES.round((ds.taxonomy, ds.review.site, ctx)) as reuse:
+        return {
+            study_file(s.id): reuse(s.id, (s, rel[s.id], entries.get(s.id), history_view(events.get(s.id), bool(ds.releases))), page)
+            for s in sorted(ds.studies, key=lambda s: s.id)
+        }

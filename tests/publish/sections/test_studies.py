@@ -201,7 +201,7 @@ def test_a_link_field_cannot_become_markup_on_the_study_page(fixture_ds, hostile
     from generator.publish.urls import href
 
     study = dataclasses.replace(fixture_ds.studies[0], url=hostile, code_url=hostile, doi="10.1000/[x](/y onfocus=alert(1))")
-    text_md = page(study, fixture_ds, SiteContext(), [])
+    text_md = page(fixture_ds.taxonomy, fixture_ds.review.site, SiteContext(), study, [])
     body = text_md.split("---\n", 2)[2]
     html = markdown.markdown(body, extensions=["attr_list", "md_in_html", "tables", "pymdownx.superfences"])
     tree = lxml.html.fromstring(f"<div>{html}</div>")
