@@ -5,6 +5,7 @@ name without a path to this package."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -49,6 +50,15 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     rerender_all = False
     """Under `mkdocs serve --dirty`, pages whose source did not change are not rendered again: while
     records are invalid, and once after they are fixed, every page must be (error page, then back)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: list[str] = []
+        """The URL of every page of this build, in the order MkDocs builds them."""
+        self.rendered: set[str] = set()
+        """The pages this build rendered (under `mkdocs serve --dirty`, those whose source changed)."""
+        self.search_entries: searchindex.Entries = {}
+        """Under `mkdocs serve`, every page's search entries as last written, for the pages a dirty build skips."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook keeps one plugin object across the rebuilds of `mkdocs serve`, so the
@@ -110,6 +120,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_files(self, files: MkFiles, config: MkDocsConfig) -> MkFiles:
         # Generated pages have no source file in the repository: their "edit" link goes to the
         # record they come from (front matter `edit_path`) or nowhere.
+        self.pages, self.rendered = [f.url for f in files.documentation_pages()], set()
         for f in files:
             if f.src_uri in self.generated:
                 f.edit_uri = None
@@ -141,6 +152,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         return context
 
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
+        self.rendered.add(page.url)
         return error_page(self.problems) if self.problems else output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -154,7 +166,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         path = Path(config.site_dir) / "search" / "search_index.json"
         if self.dataset is None or self.problems or not path.is_file():
             return
-        path.write_text(searchindex.compact_file(path.read_text(encoding="utf-8"), self.dataset), encoding="utf-8")
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if self.serving:
+            # A dirty rebuild indexes only the pages it rendered: the preview's search box would
+            # find nothing else. The other pages' entries are those of the build that rendered them.
+            index, self.search_entries = searchindex.complete(index, self.rendered, self.pages, self.search_entries)
+        path.write_text(searchindex.dump(searchindex.compact(index, self.dataset)), encoding="utf-8")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         self.data_observer = watch_often(server, self.data_dir(config), DATA_POLL_SECONDS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -130,3 +132,20 @@ def test_one_save_makes_one_build(served):
     # a hand-written change in the docs folder is still seen
     (project / "docs" / "notes.md").write_text("# Notes\n\nHand-written page.\n", encoding="utf-8")
     poll("the hand-written page", lambda: "Hand-written page." in fetch(base + "notes/")[2], server, log)
+
+
+def test_after_a_save_the_preview_searches_every_page_as_a_whole_build_does(served, tmp_path):
+    """A dirty rebuild renders (and Material indexes) only the changed pages; the preview's search
+    index must still hold every page, exactly as a whole build of the same data writes it."""
+    project, base, server, log = served
+    write_record(project / "data", record(id="roe2021new", title="Searchable after a save", doi="10.1000/live.4"))
+    poll("the new page", lambda: "Searchable after a save" in fetch(base + "studies/roe2021new/")[2], server, log)
+    served_index = json.loads(fetch(base + "search/search_index.json")[2])
+    whole = tmp_path / "whole"
+    shutil.copytree(project, whole, ignore=shutil.ignore_patterns("site", "*.log"))
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(whole / "mkdocs.yml"), "-d", str(tmp_path / "whole-site")],
+                   cwd=whole, check=True, capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    built_index = json.loads((tmp_path / "whole-site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [d["location"] for d in served_index["docs"]]
+    assert "studies/doe2020transfer/" in locations and "studies/roe2021new/" in locations  # unchanged and new
+    assert served_index == built_index

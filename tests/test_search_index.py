@@ -94,3 +94,29 @@ def test_material_search_finds_a_study_by_title_word_author_and_dataset(browser:
             page.keyboard.press("Escape")
     finally:
         context.close()
+
+
+def test_a_dirty_build_s_index_is_completed_with_the_pages_it_did_not_render():
+    """`mkdocs serve --dirty` renders only changed pages, and Material indexes only those: the other
+    pages keep the entries of the build that rendered them, in page order; gone pages drop out."""
+    from generator.publish.searchindex import complete
+
+    def entry(location: str, text: str) -> dict[str, str]:
+        return {"location": location, "title": location, "text": text}
+
+    first = {"config": {"lang": ["en"]}, "docs": [entry("", "home"), entry("studies/a/", "a"), entry("studies/b/", "b"),
+                                                  entry("studies/b/#summary", "b summary"), entry("gone/", "gone")]}
+    pages = ["", "studies/a/", "studies/b/", "gone/"]
+    index, kept = complete(first, set(pages), pages, {})
+    assert index == first  # a whole build is left as it is
+
+    dirty = {"config": {"lang": ["en"]}, "docs": [entry("studies/b/", "b corrected"), entry("studies/c/", "c new")]}
+    pages = ["", "studies/a/", "studies/b/", "studies/c/"]
+    index, kept = complete(dirty, {"studies/b/", "studies/c/"}, pages, kept)
+    assert index["config"] == dirty["config"]
+    assert [(d["location"], d["text"]) for d in index["docs"]] == [
+        ("", "home"), ("studies/a/", "a"), ("studies/b/", "b corrected"), ("studies/c/", "c new")]
+
+    # a rendered page with no entries (now excluded from search) loses its old ones
+    index, _ = complete({"docs": []}, {"studies/a/"}, pages, kept)
+    assert [d["location"] for d in index["docs"]] == ["", "studies/b/", "studies/c/"]

@@ -7,12 +7,17 @@ search/search_index.json, the plugin replaces a study page's entries with one en
 readers search for: title, authors, venue and year, the whole summary and key result, the labels of
 its categories and its datasets and architectures (the sections the page leaves out of search,
 citations, history and related studies, stay out). Other pages' entries are left as they are.
+
+Under `mkdocs serve --dirty` a rebuild renders, and Material indexes, only the pages that changed;
+`complete` puts back the other pages' entries from the builds that rendered them, so the preview's
+search finds what a whole build's does.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -67,6 +72,27 @@ def compact(index: dict[str, Any], ds: Dataset) -> dict[str, Any]:
     return {**index, "docs": docs}
 
 
-def compact_file(text: str, ds: Dataset) -> str:
-    """search_index.json as Material writes it (compact separators) -> the compacted file."""
-    return json.dumps(compact(json.loads(text), ds), separators=(",", ":"), ensure_ascii=True)
+def dump(index: Mapping[str, Any]) -> str:
+    """search_index.json's text, as Material writes it (compact separators, ASCII)."""
+    return json.dumps(index, separators=(",", ":"), ensure_ascii=True)
+
+
+Entries = dict[str, list[dict[str, Any]]]
+"""A search index's entries by the URL of their page ('' for the home page)."""
+
+
+def by_page(index: Mapping[str, Any]) -> Entries:
+    out: Entries = {}
+    for entry in index.get("docs", []):
+        out.setdefault(entry.get("location", "").split("#")[0], []).append(entry)
+    return out
+
+
+def complete(index: dict[str, Any], rendered: Collection[str], pages: Sequence[str], kept: Entries) -> tuple[dict[str, Any], Entries]:
+    """The index a build wrote, holding only the pages it rendered (`mkdocs serve --dirty` renders
+    only changed pages), completed with the `kept` entries of the other `pages`, in page order as a
+    whole build writes them. Returns it and the entries to keep for the next build."""
+    fresh = by_page(index)
+    entries = {page: fresh.get(page, []) if page in rendered else kept.get(page, []) for page in pages}
+    entries |= {page: docs for page, docs in fresh.items() if page not in entries}
+    return {**index, "docs": [e for docs in entries.values() for e in docs]}, entries
