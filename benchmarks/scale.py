@@ -4,8 +4,9 @@
 
 For each N it writes N synthetic, valid records (benchmarks/synthetic.py) into a temporary project
 with this repository's mkdocs.yml, then, per repetition:
-  * validate: load + validate every record (in-process);
-  * generate: every page and asset, written into an empty docs/;
+  * validate: load + validate every record, and
+  * generate: every page and asset, written into an empty docs/, both in a new process (one process
+    keeps the last build's results for `mkdocs serve`, so a second repetition in it would time reuse);
   * whole build: `mkdocs build` from an empty docs/ (the plugin validates and generates again);
   * baseline: `mkdocs build` of the very pages the generator wrote, pre-written, with the same theme,
     template overrides and plugins but no generator: what MkDocs alone costs for this site.
@@ -143,21 +144,38 @@ def one_record_change(project: Path, ctx: SiteContext) -> dict[str, object]:
     return {"files_rewritten": len(changes.written), "rewritten": changes.written[:40]}
 
 
+def site_context(project: Path) -> SiteContext:
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    return SiteContext(site_name=config["site_name"], site_url=config.get("site_url"), repo_url=config.get("repo_url"),
+                       edit_uri=config.get("edit_uri"))
+
+
+def time_generation(project: Path) -> dict[str, float]:
+    """Seconds to validate the records, and to generate and write the docs, in this process."""
+    t0 = time.perf_counter()
+    ds = load(project / "data")
+    t1 = time.perf_counter()
+    write_tree(generate(ds, site_context(project)), project / "docs")
+    return {"validate": t1 - t0, "generate": time.perf_counter() - t1}
+
+
+def cold_generation(project: Path) -> dict[str, float]:
+    """time_generation in a new process, as `mkdocs build` runs it: this one keeps the last build's
+    results (for `mkdocs serve`), so a second repetition here would time reuse, not work."""
+    out = subprocess.run([sys.executable, __file__, "--time-generation", str(project)], check=True, env=ENV,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run(n: int, repeat: int, seed: int, base: Path) -> dict[str, object]:
     project = make_project(base, n, seed)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text())
-    ctx = SiteContext(site_name=config["site_name"], site_url=config.get("site_url"), repo_url=config.get("repo_url"),
-                      edit_uri=config.get("edit_uri"))
+    ctx = site_context(project)
     rows: dict[str, list[float]] = {k: [] for k in ("validate", "generate", "whole", "baseline")}
     for _ in range(repeat):
         clear(project / "docs")
-        t0 = time.perf_counter()
-        ds = load(project / "data")
-        t1 = time.perf_counter()
-        write_tree(generate(ds, ctx), project / "docs")
-        t2 = time.perf_counter()
-        rows["validate"].append(t1 - t0)
-        rows["generate"].append(t2 - t1)
+        cold = cold_generation(project)
+        rows["validate"].append(cold["validate"])
+        rows["generate"].append(cold["generate"])
         baseline = make_baseline(project)
         rows["baseline"].append(mkdocs_build(baseline))
         clear(project / "docs")
@@ -198,7 +216,11 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary folder)")
     ap.add_argument("--live-preview", type=int, default=5, metavar="SAVES", help="saves timed under mkdocs serve (0: skip)")
     ap.add_argument("--table", action="store_true", help="also print the README's performance table (Markdown)")
+    ap.add_argument("--time-generation", type=Path, metavar="PROJECT", help=argparse.SUPPRESS)  # one cold run, for cold_generation
     args = ap.parse_args()
+    if args.time_generation:
+        print(json.dumps(time_generation(args.time_generation)))
+        return
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
     results = []
     with tempfile.TemporaryDirectory() as tmp:

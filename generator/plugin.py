@@ -16,7 +16,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files as MkFiles
 from watchdog.observers.api import BaseObserver
 
@@ -59,6 +59,8 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         """The pages this build rendered (under `mkdocs serve --dirty`, those whose source changed)."""
         self.search_entries: searchindex.Entries = {}
         """Under `mkdocs serve`, every page's search entries as last written, for the pages a dirty build skips."""
+        self.fresh_index = False
+        """Whether the search plugin's index of this build holds only the pages it rendered."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having this hook keeps one plugin object across the rebuilds of `mkdocs serve`, so the
@@ -120,7 +122,7 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     def on_files(self, files: MkFiles, config: MkDocsConfig) -> MkFiles:
         # Generated pages have no source file in the repository: their "edit" link goes to the
         # record they come from (front matter `edit_path`) or nowhere.
-        self.pages, self.rendered = [f.url for f in files.documentation_pages()], set()
+        self.pages, self.rendered = [searchindex.location(f.url) for f in files.documentation_pages()], set()
         for f in files:
             if f.src_uri in self.generated:
                 f.edit_uri = None
@@ -152,14 +154,26 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         return context
 
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
-        self.rendered.add(page.url)
+        self.rendered.add(searchindex.location(page.url))
         return error_page(self.problems) if self.problems else output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         return error_page(self.problems) if self.problems and template_name == "404.html" else output_content
 
+    @event_priority(100)  # before the search plugin writes its index
+    def _search_fresh(self, config: MkDocsConfig) -> None:
+        # Under `mkdocs serve --dirty`, Material's search adds the entries of the pages a rebuild
+        # rendered to those it kept from the last build, assuming one page per save (it drops the
+        # old entries of the first page only). A saved record re-renders a dozen pages, whose old
+        # entries then stayed, first: the preview found a study by its old title. Without its kept
+        # index, it writes the rendered pages' entries only, and _search_compact completes them.
+        search = config.plugins.get("material/search")
+        self.fresh_index = self.serving and search is not None and hasattr(search, "search_index_prev")
+        if self.fresh_index:
+            search.search_index_prev = None  # type: ignore[union-attr]
+
     @event_priority(-100)  # after the search plugin has written its index, wherever it is listed
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    def _search_compact(self, config: MkDocsConfig) -> None:
         # One search entry per study page instead of one per section (searchindex.py): the index
         # that every reader downloads grows by what is searched for, not by headings and labels.
         self.rerender_all = bool(self.problems)  # once more after a fix, so the error pages are replaced
@@ -167,11 +181,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
         if self.dataset is None or self.problems or not path.is_file():
             return
         index = json.loads(path.read_text(encoding="utf-8"))
-        if self.serving:
-            # A dirty rebuild indexes only the pages it rendered: the preview's search box would
-            # find nothing else. The other pages' entries are those of the build that rendered them.
+        if self.fresh_index:
+            # The pages this rebuild did not render keep the entries of the build that rendered them.
             index, self.search_entries = searchindex.complete(index, self.rendered, self.pages, self.search_entries)
         path.write_text(searchindex.dump(searchindex.compact(index, self.dataset)), encoding="utf-8")
+
+    on_post_build = CombinedEvent(_search_fresh, _search_compact)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         self.data_observer = watch_often(server, self.data_dir(config), DATA_POLL_SECONDS)

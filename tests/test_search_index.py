@@ -120,3 +120,9 @@ def test_a_dirty_build_s_index_is_completed_with_the_pages_it_did_not_render():
     # a rendered page with no entries (now excluded from search) loses its old ones
     index, _ = complete({"docs": []}, {"studies/a/"}, pages, kept)
     assert [d["location"] for d in index["docs"]] == ["", "studies/b/", "studies/c/"]
+
+
+def test_the_home_page_s_entries_have_an_empty_location():
+    from generator.publish.searchindex import location
+
+    assert location("./") == "" and location("studies/x/") == "studies/x/"

@@ -77,6 +77,11 @@ def dump(index: Mapping[str, Any]) -> str:
     return json.dumps(index, separators=(",", ":"), ensure_ascii=True)
 
 
+def location(page_url: str) -> str:
+    """A page's URL as its search entries give it: the home page's './' is ''."""
+    return "" if page_url in ("./", ".") else page_url
+
+
 Entries = dict[str, list[dict[str, Any]]]
 """A search index's entries by the URL of their page ('' for the home page)."""
 
