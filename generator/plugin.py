@@ -22,7 +22,7 @@ from watchdog.observers.api import BaseObserver
 
 from .evidence.dataset import Dataset, InvalidData, UsageError, load
 from .evidence.validate import Problem
-from .preview import DATA_POLL_SECONDS, TemplateCache, error_page, watch_often, watch_sources_only
+from .preview import TemplateCache, error_page, poll_interval, watch_often, watch_sources_only
 from .publish import mapcite, searchindex
 from .publish.build import generate
 from .publish.context import SiteContext
@@ -189,11 +189,12 @@ class EvidenceMapPlugin(BasePlugin[EvidenceMapConfig]):
     on_post_build = CombinedEvent(_search_fresh, _search_compact)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        self.data_observer = watch_often(server, self.data_dir(config), DATA_POLL_SECONDS)
+        interval = poll_interval(self.data_dir(config))
+        self.data_observer = watch_often(server, self.data_dir(config), interval)
         if self.data_observer is None:
             server.watch(str(self.data_dir(config)))
         else:
-            log.info(f"Watching the records in '{self.config.data_dir}' every {DATA_POLL_SECONDS} s")
+            log.info(f"Watching the records in '{self.config.data_dir}' every {interval:.1f} s")
         watch_sources_only(server, Path(config.docs_dir), lambda: self.generated)
         return server
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,27 @@ from jinja2.bccache import Bucket
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
+from watchdog.utils.dirsnapshot import DirectorySnapshot
 
 from .evidence.validate import Problem
 from .publish.writer import MANIFEST
 
-DATA_POLL_SECONDS = 0.1
-"""How often the preview looks at data/ for a saved record. MkDocs polls what it watches every 0.5 s,
-a sixth of the 3 s budget from save to browser; data/ holds a few hundred small files, so looking
-costs milliseconds. Polling, as MkDocs does, rather than inotify: it also works on mounted folders."""
+FASTEST_POLL = 0.1
+SLOWEST_POLL = 0.5
+"""How often the preview looks at data/ for a saved record: as often as every 0.1 s, while looking
+costs at most POLL_SHARE of one core. MkDocs polls what it watches every 0.5 s, a sixth of the 3 s
+budget from save to browser; looking at the shipped map's few hundred files takes about 1.5 ms, at
+10,000 records about 50 ms, which every 0.1 s would take half a core from the rebuild. Polling, as
+MkDocs does, rather than inotify: it also works on mounted folders."""
+POLL_SHARE = 0.05
+
+
+def poll_interval(folder: Path, look: Callable[[str], object] = DirectorySnapshot) -> float:
+    """Seconds between two looks at `folder`, from the time one look takes now."""
+    start = time.perf_counter()
+    look(str(folder))
+    took = time.perf_counter() - start
+    return min(SLOWEST_POLL, max(FASTEST_POLL, took / POLL_SHARE))
 
 
 class TemplateCache(BytecodeCache):
@@ -63,8 +77,9 @@ def _request_rebuild(server: Any) -> None:
 
 
 def watch_often(server: Any, folder: Path, seconds: float) -> BaseObserver | None:
-    """Watch `folder` with its own poller every `seconds` and ask `server` for a rebuild on any file
-    change; None (the caller keeps MkDocs' own watch) when the server's private interface changed."""
+    """Watch `folder` with its own poller every `seconds` (see poll_interval) and ask `server` for a
+    rebuild on any file change; None (the caller keeps MkDocs' own watch) when the server's private
+    interface changed."""
     if not _can_request_rebuild(server):
         return None
 

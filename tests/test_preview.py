@@ -64,3 +64,16 @@ def test_a_saved_record_asks_for_a_rebuild_within_the_poll_interval(tmp_path: Pa
 
 def test_without_the_servers_private_interface_the_caller_keeps_its_own_watch(tmp_path: Path):
     assert watch_often(SimpleNamespace(observer=object()), tmp_path, 0.1) is None
+
+
+def test_data_is_polled_often_while_looking_is_cheap_and_less_often_for_a_large_map(tmp_path: Path):
+    from generator.preview import FASTEST_POLL, SLOWEST_POLL, poll_interval
+
+    (tmp_path / "x.yaml").write_text("id: x\n", encoding="utf-8")
+    assert poll_interval(tmp_path) == FASTEST_POLL  # a look at a few files takes well under a millisecond
+
+    def slow(seconds: float):
+        return lambda folder: time.sleep(seconds)
+
+    assert FASTEST_POLL < poll_interval(tmp_path, slow(0.01)) < SLOWEST_POLL  # looking stays a twentieth of the time
+    assert poll_interval(tmp_path, slow(0.05)) == SLOWEST_POLL  # 10,000 records: no slower than MkDocs' own watch
