@@ -25,7 +25,7 @@ SLOWEST_POLL = 0.5
 """How often the preview looks at data/ for a saved record: as often as every 0.1 s, while looking
 costs at most POLL_SHARE of one core. MkDocs polls what it watches every 0.5 s, a sixth of the 3 s
 budget from save to browser; looking at the shipped map's few hundred files takes about 1.5 ms, at
-10,000 records about 50 ms, which every 0.1 s would take half a core from the rebuild. Polling, as
+10,000 records about 60 ms, which every 0.1 s would take half a core from the rebuild. Polling, as
 MkDocs does, rather than inotify: it also works on mounted folders."""
 POLL_SHARE = 0.05
 
