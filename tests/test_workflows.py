@@ -34,6 +34,11 @@ def steps(workflow: dict) -> list[dict]:
     return [s for job in workflow["jobs"].values() for s in job.get("steps", [])]
 
 
+def step_index(job: dict, needle: str) -> int:
+    """The place of the job's first step whose `run` holds needle."""
+    return next(i for i, s in enumerate(job["steps"]) if needle in s.get("run", ""))
+
+
 def tool(name: str) -> str:
     path = shutil.which(name, path=TOOLS_PATH)
     assert path, f"{name} is not installed: pip install -e '.[test]'"
@@ -107,8 +112,7 @@ def test_ci_runs_on_pull_requests_and_validates_builds_and_tests():
     assert "pull_request" in wf["on"] and "pull_request_target" not in wf["on"]
     (job,) = wf["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
-    runs = [s.get("run", "") for s in job["steps"]]
-    order = [next(i for i, r in enumerate(runs) if needle in r) for needle in
+    order = [step_index(job, needle) for needle in
              (".venv/bin/evidence-map validate", "evidence-map schema", "evidence-map build --strict", "make test")]
     assert order == sorted(order)
 
@@ -196,7 +200,7 @@ def test_discover_runs_weekly_and_on_demand_with_write_rights_only_where_needed(
     assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     runs = [s.get("run", "") for s in job["steps"]]
     discover = next(i for i, r in enumerate(runs) if r.strip() == ".venv/bin/evidence-map discover")
-    pr = next(i for i, r in enumerate(runs) if "--pr-body" in r)
+    pr = step_index(job, "--pr-body")
     assert discover < pr
     text = (WORKFLOWS / "discover.yml").read_text(encoding="utf-8")
     # no secrets beyond the default token; the contact address is an optional repository variable
@@ -312,8 +316,7 @@ def test_release_runs_on_version_tags_validates_builds_and_attaches_the_snapshot
         assert not any(fnmatch.fnmatchcase(name, t) for t in tags), name
     (job,) = wf["jobs"].values()
     assert job["permissions"] == {"contents": "write"}
-    runs = [s.get("run", "") for s in job["steps"]]
-    order = [next(i for i, r in enumerate(runs) if needle in r) for needle in
+    order = [step_index(job, needle) for needle in
              (".venv/bin/evidence-map validate", "evidence-map build --strict", "python -m zipfile", "gh release upload")]
     assert order == sorted(order)
     upload = next(s for s in job["steps"] if "gh release upload" in s.get("run", ""))

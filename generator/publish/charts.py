@@ -22,6 +22,7 @@ from . import frame, urls
 from .context import review_period_end
 from .escape import json_for_script
 from .render import render
+from .reuse import Reuse
 
 BUNDLE = "assets/vendor/vega/vega-bundle.js"
 SPEC_DIR = "charts/"
@@ -450,27 +451,28 @@ def chart_inputs(ds: Dataset) -> tuple[Any, ...]:
     return ds.taxonomy, ds.review, studies
 
 
-_last_groups: list[tuple[tuple[Any, ...], ChartGroups]] = []
-"""The inputs and charts of the last call: `mkdocs serve` rebuilds on every save, and most saves
-change a record's text, not what the charts count (0.3 s of each rebuild at 276 studies)."""
+GROUPS: Reuse[ChartGroups] = Reuse()
+"""The charts of the last build: `mkdocs serve` rebuilds on every save, and most saves change a
+record's text, not what the charts count (0.3 s of each rebuild at 276 studies)."""
 
 
 def chart_groups(ds: Dataset) -> ChartGroups:
-    """The Trends page's sections and their charts, in page order (empty when there are no studies).
-    The charts are computed from chart_inputs only: they get the studies as a frame without titles
+    """The Trends page's sections and their charts, in page order (empty when there are no studies),
+    reused while chart_inputs(ds) is equal."""
+    with GROUPS.round(()) as reuse:
+        return reuse("trends", chart_inputs(ds), lambda *_: _chart_groups(ds))
+
+
+def _chart_groups(ds: Dataset) -> ChartGroups:
+    """The charts are computed from chart_inputs only: they get the studies as a frame without titles
     and the dataset without its studies, searches or releases, so what they read is what is compared."""
-    inputs = chart_inputs(ds)
-    if _last_groups and _last_groups[0][0] == inputs:
-        return _last_groups[0][1]
     df = frame.studies(ds).drop(columns=["title"])
+    if df.empty:
+        return []
     bare = replace(ds, studies=(), searches=(), releases=())
-    groups: ChartGroups = []
-    if not df.empty:
-        site = ds.review.site
-        groups = [("Over time", over_time(bare, df)), ("By category", [per_facet_value(bare, df, f) for f in facet_chart_facets(bare)]),
-                  (site.lists_heading, [LISTS[k](bare, df) for k in site.lists])]
-    _last_groups[:] = [(inputs, groups)]
-    return groups
+    site = ds.review.site
+    return [("Over time", over_time(bare, df)), ("By category", [per_facet_value(bare, df, f) for f in facet_chart_facets(bare)]),
+            (site.lists_heading, [LISTS[k](bare, df) for k in site.lists])]
 
 
 def all_charts(ds: Dataset) -> list[Chart]:

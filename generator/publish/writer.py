@@ -38,14 +38,10 @@ def is_safe(rel: str) -> bool:
     return all(_PART.fullmatch(p) and ".." not in p for p in parts)
 
 
-def _inside(path: Path, root: Path) -> bool:
-    """True when path resolves inside root (a symlinked folder cannot lead writes out)."""
-    return path.resolve().is_relative_to(root.resolve())
-
-
 def _all_inside(rels: Iterable[str], root: Path) -> list[str]:
-    """The paths of rels that do not resolve inside root; each folder is resolved once, not once per
-    file (resolving 725 paths was half of an unchanged write), and the file itself only if it is a link."""
+    """The paths of rels that do not resolve inside root (a symlinked folder cannot lead writes or
+    removals out); each folder is resolved once, not once per file (resolving 725 paths was half of
+    an unchanged write), and the file itself only if it is a link."""
     top = root.resolve()
     folders: dict[Path, bool] = {}
     outside = []
@@ -85,9 +81,11 @@ def write_tree(files: Mapping[str, str | bytes], out_dir: Path) -> Changes:
         os.replace(tmp, target)  # atomic: a server never reads half a page
         if rel != MANIFEST:
             changes.written.append(rel)
-    for rel in sorted(before - files.keys()):
+    stale_rels = sorted(before - files.keys())
+    outside = set(_all_inside(stale_rels, out_dir))
+    for rel in stale_rels:
         stale = out_dir / rel
-        if stale.is_file() and not stale.is_symlink() and _inside(stale, out_dir):
+        if stale.is_file() and not stale.is_symlink() and rel not in outside:
             stale.unlink()
             changes.removed.append(rel)
             parent = stale.parent

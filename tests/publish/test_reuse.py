@@ -69,7 +69,7 @@ def forget_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a new process starts with: no result of an earlier build."""
     monkeypatch.setattr(studies, "PAGES", Reuse())
     monkeypatch.setattr(facets, "VALUES", Reuse())
-    monkeypatch.setattr(charts, "_last_groups", [])
+    monkeypatch.setattr(charts, "GROUPS", Reuse())
     monkeypatch.setattr(downloads, "_last_json", {})
 
 
@@ -79,7 +79,7 @@ def test_forget_everything_knows_every_kept_result():
     for info in pkgutil.walk_packages(generator.publish.__path__, "generator.publish."):
         module = importlib.import_module(info.name)
         found |= {f"{info.name}.{name}" for name, value in vars(module).items() if isinstance(value, Reuse)}
-    assert found == {"generator.publish.sections.studies.PAGES", "generator.publish.sections.facets.VALUES"}
+    assert found == {"generator.publish.sections.studies.PAGES", "generator.publish.sections.facets.VALUES", "generator.publish.charts.GROUPS"}
 
 
 @pytest.fixture(scope="module")
